@@ -1,0 +1,60 @@
+// Bundles the extension for Node (dist/extension.js), the lazily loaded identity library
+// (dist/identity.js), and webview scripts for the browser (dist/webview/*.js).
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Keeps `require('./identity')` out of the extension bundle: it is its own file, loaded on demand. */
+const identityExternal = {
+  name: 'identity-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/identity$/ }, args => (args.importer.endsWith(path.join('auth', 'credentials.ts')) ? { path: './identity.js', external: true } : undefined));
+  },
+};
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  external: ['vscode'],
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const webviewDir = path.join(__dirname, 'src', 'webview');
+const webviewEntries = fs.existsSync(webviewDir)
+  ? fs.readdirSync(webviewDir).filter(f => f.endsWith('.main.ts')).map(f => path.join(webviewDir, f))
+  : [];
+
+async function main() {
+  const builds = [
+    { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [identityExternal] },
+    { ...node, entryPoints: ['src/auth/identity.ts'], outfile: 'dist/identity.js' },
+  ];
+  if (webviewEntries.length > 0) {
+    builds.push({
+      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: !production,
+      entryPoints: webviewEntries, outdir: 'dist/webview', entryNames: '[name]', logLevel: 'warning', legalComments: 'none',
+    });
+  }
+  if (watch) {
+    for (const options of builds) {
+      const ctx = await esbuild.context(options);
+      await ctx.watch();
+    }
+    return;
+  }
+  await Promise.all(builds.map(options => esbuild.build(options)));
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

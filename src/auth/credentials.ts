@@ -1,0 +1,135 @@
+// Builds the credential for the chosen sign-in method. @azure/identity is loaded only for the
+// methods that need it (dist/identity.js is a separate bundle).
+import * as vscode from 'vscode';
+import type { Cloud } from '../graph/clouds';
+import { AREA_PERMISSIONS, PostureError, type ApiArea } from '../graph/errors';
+import type { Settings } from '../settings';
+import type { AccessToken, GetTokenOptions, TokenCredential } from './tokenCredential';
+import { VsCodeSessionCredential } from './vscodeCredential';
+
+export interface SignIn {
+  credential: TokenCredential & { invalidate?(): void };
+  /** Scopes for a request to an area (delegated: the feature's permission; app-only: `.default`). */
+  scopesFor(area: ApiArea, write: boolean): string[];
+  /** Whether this method signs in a user (delegated) or an application. */
+  delegated: boolean;
+  /** A stable key for the tenant's cache: method + cloud + tenant + client. */
+  tenantKey: string;
+  /** Human-readable account, when known. */
+  account?: string;
+  vscode?: VsCodeSessionCredential;
+}
+
+export interface CredentialContext {
+  secrets: vscode.SecretStorage;
+  log: vscode.LogOutputChannel;
+}
+
+export function secretKey(settings: Pick<Settings, 'cloud' | 'tenantId' | 'clientId'>): string {
+  return `securityPosture.clientSecret/${settings.cloud}/${settings.tenantId}/${settings.clientId}`;
+}
+
+type IdentityModule = typeof import('./identity');
+let identityModule: IdentityModule | undefined;
+
+/** Loaded at first use; a separate file in the package so activation never pays for it. */
+function loadIdentity(): IdentityModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  identityModule ??= require('./identity') as IdentityModule;
+  return identityModule;
+}
+
+/**
+ * Wraps an @azure/identity credential so failures become PostureErrors with a clear message, and
+ * a 401 makes the next call fetch a fresh token instead of the cached one.
+ */
+class IdentityCredential implements TokenCredential {
+  private forceRefresh = false;
+  constructor(private readonly create: () => TokenCredential, private inner = create()) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    if (this.forceRefresh) {
+      this.inner = this.create();
+      this.forceRefresh = false;
+    }
+    try {
+      return await this.inner.getToken(scopes, options);
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      throw new PostureError('signIn', `Sign-in failed: ${firstLine(message)}`, { cause: error });
+    }
+  }
+
+  invalidate(): void {
+    this.forceRefresh = true;
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find(l => l.trim()) ?? text;
+  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+}
+
+export async function createSignIn(settings: Settings, cloud: Cloud, context: CredentialContext): Promise<SignIn> {
+  const graph = cloud.graphEndpoint;
+  const delegatedScopes = (area: ApiArea, write: boolean) => [`${graph}/${write ? AREA_PERMISSIONS[area].write : AREA_PERMISSIONS[area].read}`];
+  const appScopes = () => [`${graph}/.default`];
+  const common = {
+    tenantId: settings.tenantId,
+    clientId: settings.clientId,
+    authorityHost: cloud.authorityHost,
+    disableInstanceDiscovery: cloud.disableInstanceDiscovery,
+  };
+  const key = (method: string, tenant: string, client: string) => `${method}:${cloud.name}:${tenant}:${client}`;
+  const requireTenant = () => {
+    if (!settings.tenantId || ['organizations', 'common', 'consumers'].includes(settings.tenantId)) {
+      throw new PostureError('signIn', `App-only sign-in needs a specific tenant: set securityPosture.tenantId to your tenant id or domain.`);
+    }
+  };
+
+  switch (settings.authMethod) {
+    case 'vscode': {
+      const credential = new VsCodeSessionCredential({ providerId: cloud.vscodeProviderId, clientId: settings.clientId, tenantId: settings.tenantId });
+      return { credential, vscode: credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('vscode', settings.tenantId, settings.clientId) };
+    }
+    case 'deviceCode': {
+      const credential = new IdentityCredential(() => loadIdentity().deviceCode(common, info => {
+        context.log.info('Device code sign-in started: waiting for the code to be entered.');
+        void vscode.window.showInformationMessage(`To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`, 'Copy Code and Open')
+          .then(async choice => {
+            if (choice) {
+              await vscode.env.clipboard.writeText(info.userCode);
+              await vscode.env.openExternal(vscode.Uri.parse(info.verificationUri));
+            }
+          });
+      }));
+      return { credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('deviceCode', settings.tenantId, settings.clientId) };
+    }
+    case 'clientSecret': {
+      requireTenant();
+      const secret = await context.secrets.get(secretKey(settings));
+      if (!secret) {
+        throw new PostureError('signIn', 'No client secret is stored for this app and tenant. Run "Security Posture: Set Client Secret…".');
+      }
+      const credential = new IdentityCredential(() => loadIdentity().clientSecret(common, secret));
+      return { credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}` };
+    }
+    case 'clientCertificate': {
+      requireTenant();
+      if (!settings.clientCertificatePath) {
+        throw new PostureError('signIn', 'Set securityPosture.clientCertificatePath to a PEM file with the certificate and its private key.');
+      }
+      const credential = new IdentityCredential(() => loadIdentity().clientCertificate(common, settings.clientCertificatePath));
+      return { credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}` };
+    }
+    case 'environment': {
+      const tenant = process.env.AZURE_TENANT_ID ?? '';
+      const client = process.env.AZURE_CLIENT_ID ?? '';
+      if (!tenant || !client || !(process.env.AZURE_CLIENT_SECRET || process.env.AZURE_CLIENT_CERTIFICATE_PATH)) {
+        throw new PostureError('signIn', 'The environment method needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH in VS Code\'s environment.');
+      }
+      const credential = new IdentityCredential(() => loadIdentity().environment(common));
+      return { credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', tenant, client), account: `app ${client}` };
+    }
+  }
+}

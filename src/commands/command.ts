@@ -1,0 +1,44 @@
+// One wrapper around every command: cancellation is silent; errors are logged in full and shown
+// as one short notification with "Show Log".
+import * as vscode from 'vscode';
+import { errorFromException, isCancellation, PostureError } from '../graph/errors';
+import type { Connection } from '../connection';
+import type { PostureStore } from '../model/store';
+import type { Settings } from '../settings';
+import type { Node, Row } from '../views/node';
+import type { PostureTreeProvider } from '../views/provider';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  store: PostureStore;
+  connection: Connection;
+  log: vscode.LogOutputChannel;
+  settings(): Settings;
+  /** Re-reads settings and reconnects (after a setting or the account changed). */
+  reconnect(interactive: boolean): Promise<void>;
+  views: Record<'secureScore' | 'controls' | 'alerts' | 'partner', { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+}
+
+export function registerCommand(services: Services, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await (handler as (...a: unknown[]) => unknown)(...args);
+    } catch (raw) {
+      if (isCancellation(raw)) {
+        return undefined;
+      }
+      const error = errorFromException(raw);
+      services.log.error(`${id}: ${error.logText}`);
+      if (error.details.cause && !(error.details.cause instanceof PostureError)) {
+        services.log.debug(String((error.details.cause as Error)?.stack ?? error.details.cause));
+      }
+      void vscode.window.showErrorMessage(error.message, 'Show Log').then(choice => choice && services.log.show(true));
+      return undefined;
+    }
+  });
+}
+
+/** The data of a tree row passed to a command, if it is one of ours. */
+export function rowData<T>(arg: unknown): T | undefined {
+  return (arg as Row | undefined)?.options?.data as T | undefined;
+}

@@ -1,0 +1,68 @@
+// Opening links from Graph (https only) and copying values.
+import * as vscode from 'vscode';
+import { isHttpsUrl } from '../graph/clouds';
+import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert, SecurityRequirement } from '../graph/types';
+import { PostureError } from '../graph/errors';
+import { registerCommand, rowData, type Services } from './command';
+import type { Row } from '../views/node';
+
+/** Opens a link that came from Graph: only https, and VS Code's link protection still asks for unknown hosts. */
+export async function openGraphLink(url: string | null | undefined, what: string): Promise<void> {
+  if (!isHttpsUrl(url)) {
+    throw new PostureError('badRequest', `${what} has no https link to open${url ? ` (refused: ${String(url).slice(0, 80)})` : ''}.`);
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(url, true));
+}
+
+async function pickAlert(s: Services): Promise<SecurityAlert | undefined> {
+  const alerts = (s.store.get('alerts').data?.groups ?? []).flatMap(g => g.items);
+  if (alerts.length === 0) {
+    throw new PostureError('notFound', 'No alerts are loaded. Refresh the Alerts view first.');
+  }
+  const picked = await vscode.window.showQuickPick(alerts.map(a => ({ label: a.title, description: `${a.severity} · ${a.status}`, detail: a.id, alert: a })), {
+    title: 'Open Alert in Microsoft Defender Portal', matchOnDescription: true, matchOnDetail: true,
+  });
+  return picked?.alert;
+}
+
+export function registerOpenCommands(s: Services): vscode.Disposable[] {
+  return [
+    registerCommand(s, 'securityPosture.openActionUrl', async (node: Row) => {
+      const data = rowData<SecurityRequirement | SecureScoreControlProfile>(node);
+      await openGraphLink(data?.actionUrl, 'This item');
+    }),
+    registerCommand(s, 'securityPosture.openHelpUrl', async (node: Row) => {
+      await openGraphLink(rowData<SecurityRequirement>(node)?.helpUrl, 'This requirement');
+    }),
+    registerCommand(s, 'securityPosture.openAlertInPortal', async (node?: Row) => {
+      const alert = rowData<SecurityAlert>(node) ?? await pickAlert(s);
+      if (alert) {
+        await openGraphLink(alert.alertWebUrl, 'This alert');
+      }
+    }),
+    registerCommand(s, 'securityPosture.openIncidentInPortal', async (node: Row) => {
+      await openGraphLink(rowData<SecurityAlert>(node)?.incidentWebUrl, 'This alert');
+    }),
+    registerCommand(s, 'securityPosture.openPartnerAlertInPortal', async (node: Row) => {
+      const alert = rowData<PartnerSecurityAlert>(node);
+      if (alert) {
+        // Partner security alerts are handled in Partner Center's security alerts dashboard.
+        await openGraphLink('https://partner.microsoft.com/dashboard/v2/security/alerts', 'Partner Center');
+      }
+    }),
+    registerCommand(s, 'securityPosture.copyId', async (node: Row) => {
+      const data = rowData<{ id?: string; tenantId?: string }>(node);
+      const value = data?.id ?? data?.tenantId;
+      if (value) {
+        await vscode.env.clipboard.writeText(value);
+      }
+    }),
+    registerCommand(s, 'securityPosture.copyValue', async (node: Row) => {
+      const item = node?.item();
+      const text = node?.options.copyValue ?? [item?.label, item?.description].filter(Boolean).join(': ');
+      if (text) {
+        await vscode.env.clipboard.writeText(String(typeof text === 'object' ? (text as vscode.TreeItemLabel).label : text));
+      }
+    }),
+  ];
+}

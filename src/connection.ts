@@ -1,0 +1,135 @@
+// Decides where data comes from (the sample tenant or Graph), signs in, and connects the store.
+import * as vscode from 'vscode';
+import { createSignIn, type SignIn } from './auth/credentials';
+import { resolveCloud, type Cloud } from './graph/clouds';
+import { GraphService, type Logger } from './graph/client';
+import { PostureError, errorFromException } from './graph/errors';
+import { SecurityApi } from './graph/security';
+import type { TenantDataset } from './graph/types';
+import type { PostureStore } from './model/store';
+import type { Settings } from './settings';
+
+export type ConnectionState =
+  | { kind: 'sample'; dataset: TenantDataset }
+  | { kind: 'graph'; signIn: SignIn; cloud: Cloud }
+  | { kind: 'signedOut'; reason?: PostureError };
+
+const SIGNED_OUT_KEY = 'securityPosture.signedOut';
+
+export class Connection implements vscode.Disposable {
+  private stateValue: ConnectionState = { kind: 'signedOut' };
+  private readonly emitter = new vscode.EventEmitter<ConnectionState>();
+  readonly onDidChange = this.emitter.event;
+  graph?: GraphService;
+
+  constructor(
+    private readonly store: PostureStore,
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** A short name for view descriptions and the status bar. */
+  get label(): string {
+    const s = this.stateValue;
+    switch (s.kind) {
+      case 'sample': return 'Sample tenant';
+      case 'graph': return s.signIn.account ?? (s.cloud.name === 'AzureCloud' ? 'Microsoft Graph' : s.cloud.displayName);
+      case 'signedOut': return 'Signed out';
+    }
+  }
+
+  get customerNames(): Record<string, string> {
+    return this.stateValue.kind === 'sample' ? this.stateValue.dataset.customerNames : {};
+  }
+
+  /**
+   * Connects for the current settings. Never prompts unless `interactive`: at start-up a
+   * delegated sign-in is used only if VS Code already has a session for our scopes.
+   */
+  async connect(settings: Settings, interactive: boolean): Promise<void> {
+    if (settings.dataSource === 'sample') {
+      await this.connectSample();
+      return;
+    }
+    let cloud: Cloud;
+    let signIn: SignIn;
+    try {
+      cloud = resolveCloud(settings.cloud, settings.customCloud);
+      signIn = await createSignIn(settings, cloud, { secrets: this.context.secrets, log: this.log });
+    } catch (error) {
+      this.setSignedOut(errorFromException(error));
+      if (interactive) {
+        throw error;
+      }
+      return;
+    }
+    if (signIn.vscode) {
+      if (!interactive && this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) {
+        this.setSignedOut();
+        return;
+      }
+      const core = [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
+      const session = interactive
+        ? await signIn.vscode.interactive(() => signIn.vscode!.getSession(core, true))
+        : await signIn.vscode.getSession(core, false).catch(() => undefined);
+      if (!session) {
+        this.setSignedOut();
+        return;
+      }
+      signIn.account = session.account.label;
+      signIn.tenantKey = `${signIn.tenantKey}:${session.account.id}`;
+    }
+    await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
+    this.graph = new GraphService({ cloud, credential: signIn.credential, scopesFor: signIn.scopesFor, log: graphLogger(this.log) });
+    this.stateValue = { kind: 'graph', signIn, cloud };
+    this.store.connect(new SecurityApi(this.graph), signIn.tenantKey);
+    this.emitter.fire(this.stateValue);
+    this.log.info(`Connected to Microsoft Graph (${cloud.displayName}, ${signIn.delegated ? 'delegated' : 'app-only'} sign-in).`);
+  }
+
+  private async connectSample(): Promise<void> {
+    if (this.stateValue.kind !== 'sample') {
+      // Loaded on first use: the generator and engine cost nothing until someone explores the sample.
+      const [{ generateTenant }, { GraphEngine }] = await Promise.all([import('./sample/generator'), import('./sample/engine')]);
+      const dataset = generateTenant({ now: new Date() });
+      const engine = new GraphEngine(dataset);
+      const cloud = resolveCloud('AzureCloud');
+      const caller = {
+        tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
+        permissions: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All', 'PartnerSecurity.ReadWrite.All'],
+      };
+      this.graph = new GraphService({ cloud, inProcess: { graph: engine, caller }, log: graphLogger(this.log) });
+      this.stateValue = { kind: 'sample', dataset };
+    }
+    this.store.connect(new SecurityApi(this.graph!), 'sample');
+    this.emitter.fire(this.stateValue);
+  }
+
+  /** "Sign out": stop using the session here (VS Code keeps the account for other extensions). */
+  async signOut(): Promise<void> {
+    await this.context.globalState.update(SIGNED_OUT_KEY, true);
+    this.setSignedOut();
+  }
+
+  private setSignedOut(reason?: PostureError): void {
+    this.graph = undefined;
+    this.stateValue = { kind: 'signedOut', reason };
+    this.store.connect(undefined, undefined);
+    this.emitter.fire(this.stateValue);
+    if (reason) {
+      this.log.warn(`Not connected: ${reason.logText}`);
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function graphLogger(log: vscode.LogOutputChannel): Logger {
+  return { trace: m => log.trace(m), info: m => log.info(m), warn: m => log.warn(m), error: m => log.error(m) };
+}

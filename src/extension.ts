@@ -1,0 +1,171 @@
+// Composition root: builds the services, registers views and commands, nothing else.
+// Activation does no network I/O: cached data shows at once, the refresh starts afterwards.
+import * as vscode from 'vscode';
+import { Connection } from './connection';
+import { registerAccountCommands } from './commands/account';
+import type { Services } from './commands/command';
+import { registerOpenCommands } from './commands/open';
+import { registerViewCommands } from './commands/view';
+import { PostureStore, type SectionId } from './model/store';
+import { affectsProtected, readSettings, SECTION, type Settings } from './settings';
+import { alertsRoots } from './views/alertsView';
+import type { ViewContext } from './views/common';
+import { controlsRoots } from './views/controlsView';
+import type { Node } from './views/node';
+import { partnerRoots } from './views/partnerView';
+import { PostureTreeProvider } from './views/provider';
+import { secureScoreRoots } from './views/secureScoreView';
+import { ScoreStatusBar } from './views/statusBar';
+
+export interface SecurityPostureApi {
+  store: PostureStore;
+  connection: Connection;
+  providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
+  /** Resolves when the current connection's first refresh has settled. */
+  ready(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
+  const log = vscode.window.createOutputChannel('Security Posture', { log: true });
+  const store = new PostureStore(context.globalState);
+  const connection = new Connection(store, context, log);
+  let current = readSettings();
+  const settings = (): Settings => current.settings;
+
+  const viewContext: ViewContext = {
+    store,
+    settings,
+    idPrefix: () => store.currentTenantKey ?? 'none',
+    customerNames: () => connection.customerNames,
+    now: () => new Date(),
+  };
+  const makeView = (name: 'secureScore' | 'controls' | 'alerts' | 'partner', sections: SectionId[], roots: (ctx: ViewContext) => Node[]) => {
+    const provider = new PostureTreeProvider(store, sections, () => roots(viewContext));
+    const view = vscode.window.createTreeView(`securityPosture.${name}`, { treeDataProvider: provider, showCollapseAll: name !== 'secureScore' });
+    context.subscriptions.push(provider, view);
+    return { provider, view };
+  };
+  const views = {
+    secureScore: makeView('secureScore', ['scores', 'profiles'], secureScoreRoots),
+    controls: makeView('controls', ['profiles', 'scores'], controlsRoots),
+    alerts: makeView('alerts', ['alerts'], alertsRoots),
+    partner: makeView('partner', ['partner', 'customers', 'partnerAlerts'], partnerRoots),
+  };
+  const statusBar = new ScoreStatusBar(store, () => connection.label);
+
+  let firstRefresh: Promise<void> = Promise.resolve();
+  const applySettings = () => {
+    const s = current.settings;
+    store.configureAlerts({ statuses: s.alertStatuses, days: s.alertDays }, s.alertPageSize);
+    statusBar.setEnabled(s.statusBar);
+    void vscode.commands.executeCommand('setContext', 'securityPosture.showDeprecated', s.showDeprecated);
+  };
+  const updateViewChrome = () => {
+    const state = connection.state;
+    void vscode.commands.executeCommand('setContext', 'securityPosture.sample', state.kind === 'sample');
+    void vscode.commands.executeCommand('setContext', 'securityPosture.signedIn', state.kind === 'graph');
+    void vscode.commands.executeCommand('setContext', 'securityPosture.signedOut', state.kind === 'signedOut');
+    for (const { view, provider } of Object.values(views)) {
+      view.description = state.kind === 'signedOut' ? undefined : connection.label;
+      // `undefined`, not null/empty: anything else keeps the welcome view from coming back.
+      view.message = state.kind === 'signedOut' && state.reason ? `Not connected: ${state.reason.message}` : provider.staleMessage();
+    }
+    statusBar.update();
+  };
+  const reportProblems = () => {
+    const { ignoredWorkspaceKeys, invalid } = current.problems;
+    if (ignoredWorkspaceKeys.length > 0) {
+      log.warn(`Ignored workspace values of user-only settings: ${ignoredWorkspaceKeys.join(', ')}.`);
+      void vscode.window.showWarningMessage(
+        `This workspace sets ${ignoredWorkspaceKeys.join(', ')}. Those decide where sign-in tokens are sent, so Security Posture only takes them from your user settings; the workspace values are ignored.`);
+    }
+    for (const problem of invalid) {
+      log.warn(`Invalid setting: ${problem}`);
+    }
+    if (invalid.length > 0) {
+      void vscode.window.showWarningMessage(`Security Posture: ${invalid[0]}${invalid.length > 1 ? ` (and ${invalid.length - 1} more; see the log)` : ''}`, 'Open Settings', 'Show Log')
+        .then(choice => choice === 'Open Settings' ? vscode.commands.executeCommand('securityPosture.openSettings') : choice === 'Show Log' ? log.show() : undefined);
+    }
+  };
+  const reconnect = async (interactive: boolean) => {
+    current = readSettings();
+    applySettings();
+    await connection.connect(current.settings, interactive);
+    firstRefresh = store.refresh();
+    await firstRefresh;
+  };
+
+  const services: Services = { context, store, connection, log, settings, reconnect, views };
+  context.subscriptions.push(
+    log, connection, statusBar, { dispose: () => store.dispose() },
+    connection.onDidChange(updateViewChrome),
+    store.onDidChange(updateViewChrome),
+    ...registerViewCommands(services),
+    ...registerAccountCommands(services),
+    ...registerOpenCommands(services),
+    vscode.workspace.onDidChangeConfiguration(event => {
+      if (!event.affectsConfiguration(SECTION)) {
+        return;
+      }
+      const before = current.settings;
+      current = readSettings();
+      reportProblems();
+      if (affectsProtected(event)) {
+        void reconnect(false).catch(error => log.error(`Reconnect failed: ${error?.message ?? error}`));
+        return;
+      }
+      applySettings();
+      if (before.alertStatuses.join() !== current.settings.alertStatuses.join() || before.alertDays !== current.settings.alertDays || before.alertPageSize !== current.settings.alertPageSize) {
+        void store.refresh(['alerts']);
+      }
+      views.controls.provider.refresh();
+      if (before.autoRefreshMinutes !== current.settings.autoRefreshMinutes) {
+        scheduleAutoRefresh();
+      }
+    }),
+    vscode.authentication.onDidChangeSessions(event => {
+      // Only our provider, and only when we rely on it: a broad listener loops (vscode-azuretools#2102).
+      const state = connection.state;
+      const provider = state.kind === 'graph' ? state.signIn.vscode && state.cloud.vscodeProviderId : undefined;
+      if (provider && event.provider.id === provider) {
+        void reconnect(false);
+      }
+    }),
+  );
+
+  // Auto-refresh only while one of the views is visible.
+  let timer: NodeJS.Timeout | undefined;
+  const anyVisible = () => Object.values(views).some(v => v.view.visible);
+  const scheduleAutoRefresh = () => {
+    clearInterval(timer);
+    timer = undefined;
+    const minutes = current.settings.autoRefreshMinutes;
+    if (minutes > 0 && anyVisible()) {
+      timer = setInterval(() => void store.refresh(), minutes * 60_000);
+    }
+  };
+  for (const { view } of Object.values(views)) {
+    context.subscriptions.push(view.onDidChangeVisibility(scheduleAutoRefresh));
+  }
+  context.subscriptions.push({ dispose: () => clearInterval(timer) });
+
+  applySettings();
+  updateViewChrome();
+  reportProblems();
+  // Connect after activation returns: no network in activate().
+  const started = new Promise<void>(resolve => setImmediate(resolve)).then(() => reconnect(false)).catch(error => log.error(`Start-up: ${error?.message ?? error}`));
+  firstRefresh = started;
+
+  return {
+    store, connection,
+    providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
+    ready: async () => {
+      await started;
+      await firstRefresh;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

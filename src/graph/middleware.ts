@@ -1,0 +1,151 @@
+// Middleware for the Graph client: bearer tokens (only for the configured Graph origin),
+// per-request timeouts, and the sample tenant as a final handler answering in-process.
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { AccessToken, TokenCredential } from '../auth/tokenCredential';
+import type { Caller, EngineRequest } from '../sample/protocol';
+import { PostureError } from './errors';
+
+/** Per-request option telling the auth middleware which scopes the call needs. */
+export class ScopeOption implements MiddlewareOptions {
+  constructor(readonly scopes: string[]) {}
+}
+
+/** Per-request option with the caller's cancellation signal. */
+export class SignalOption implements MiddlewareOptions {
+  constructor(readonly signal: AbortSignal | undefined, readonly timeoutMs: number) {}
+}
+
+/** Per-request option: send this absolute URL as it is (an `@odata.nextLink`). */
+export class VerbatimUrlOption implements MiddlewareOptions {
+  constructor(readonly url: string) {}
+}
+
+abstract class ChainLink implements Middleware {
+  protected next?: Middleware;
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  abstract execute(context: Context): Promise<void>;
+  protected option<T extends MiddlewareOptions>(context: Context, type: new (...args: never[]) => T): T | undefined {
+    return context.middlewareControl?.getMiddlewareOptions(type as never) as T | undefined;
+  }
+}
+
+export function requestUrl(context: Context): string {
+  return typeof context.request === 'string' ? context.request : (context.request as Request).url;
+}
+
+function setHeader(context: Context, name: string, value: string): void {
+  context.options ??= {};
+  const headers = (context.options.headers ??= {}) as Record<string, string> | Headers;
+  if (headers instanceof Headers) {
+    headers.set(name, value);
+  } else {
+    headers[name] = value;
+  }
+}
+
+/**
+ * Adds the bearer token. A 401 gets one retry with a fresh token (the credential is asked to
+ * forget the one it had); a second 401 is left for the caller to turn into a "Sign in" row.
+ * Tokens are attached only to the configured Graph origin: a `@odata.nextLink` that points
+ * elsewhere is refused rather than handed our token.
+ */
+export class AuthMiddleware extends ChainLink {
+  constructor(private readonly credential: TokenCredential & { invalidate?(): void }, private readonly graphOrigin: string, private readonly defaultScopes: string[]) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    const url = requestUrl(context);
+    if (new URL(url).origin !== this.graphOrigin) {
+      throw new PostureError('invalidResponse', `Refused to send a token to ${new URL(url).origin}: it is not the configured Graph endpoint.`);
+    }
+    const scopes = this.option(context, ScopeOption)?.scopes ?? this.defaultScopes;
+    await this.attempt(context, scopes);
+    if (context.response?.status === 401 && this.credential.invalidate) {
+      this.credential.invalidate();
+      await this.attempt(context, scopes);
+    }
+  }
+
+  private async attempt(context: Context, scopes: string[]): Promise<void> {
+    let token: AccessToken | null;
+    try {
+      token = await this.credential.getToken(scopes);
+    } catch (error) {
+      if (error instanceof PostureError) {
+        throw error;
+      }
+      throw new PostureError('signIn', `Sign-in failed: ${(error as Error)?.message ?? error}`, { cause: error });
+    }
+    if (!token) {
+      throw new PostureError('signIn', 'Not signed in.');
+    }
+    setHeader(context, 'Authorization', `Bearer ${token.token}`);
+    await this.next!.execute(context);
+  }
+}
+
+
+/** Cancels a request when the caller cancels or when it takes longer than the timeout. */
+export class TimeoutMiddleware extends ChainLink {
+  constructor(private readonly defaultTimeoutMs: number) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    const option = this.option(context, SignalOption);
+    const signals = [AbortSignal.timeout(option?.timeoutMs ?? this.defaultTimeoutMs)];
+    if (option?.signal) {
+      signals.push(option.signal);
+    }
+    context.options = { ...context.options, signal: AbortSignal.any(signals) };
+    const verbatim = this.option(context, VerbatimUrlOption);
+    if (verbatim) {
+      context.request = verbatim.url;
+    }
+    try {
+      await this.next!.execute(context);
+    } catch (error) {
+      if (option?.signal?.aborted) {
+        throw new PostureError('canceled', 'Canceled.', { cause: error });
+      }
+      if ((error as Error)?.name === 'TimeoutError') {
+        throw new PostureError('offline', 'Microsoft Graph did not answer in time. Check the network connection and try again.', { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The engine surface the sample handler needs (the sample tenant's GraphEngine). */
+export interface InProcessGraph {
+  handle(req: EngineRequest, caller: Caller): { status: number; headers: Record<string, string>; body?: unknown };
+}
+
+/**
+ * Final handler for the sample tenant: the request goes through the same client, middleware
+ * and response handling as a real one, and is answered in-process instead of over HTTP.
+ */
+export class InProcessHandler implements Middleware {
+  constructor(private readonly graph: InProcessGraph, private readonly caller: Caller) {}
+
+  async execute(context: Context): Promise<void> {
+    const options = context.options ?? {};
+    const headers: Record<string, string> = {};
+    new Headers(options.headers as HeadersInit | undefined).forEach((value, key) => (headers[key] = value));
+    let body: unknown;
+    if (typeof options.body === 'string' && options.body.length > 0) {
+      body = JSON.parse(options.body);
+    }
+    // Yield like a real request would, so callers never depend on synchronous answers.
+    await new Promise(resolve => setImmediate(resolve));
+    if (options.signal?.aborted) {
+      throw options.signal.reason ?? new DOMException('Aborted', 'AbortError');
+    }
+    const res = this.graph.handle({ method: (options.method ?? 'GET').toUpperCase(), url: requestUrl(context), headers, body }, this.caller);
+    const text = res.body === undefined ? null : JSON.stringify(res.body);
+    context.response = new Response(res.status === 204 ? null : text, { status: res.status, headers: res.headers });
+  }
+}

@@ -1,0 +1,127 @@
+// Tree nodes: each knows its stable id, its parent (for reveal) and how to render itself.
+// Strings from Graph are hostile: labels go through safeLabel, tooltips are untrusted markdown
+// built with appendText (which escapes), links are offered only for https URLs.
+import * as vscode from 'vscode';
+import type { PostureError } from '../graph/errors';
+import { safeLabel } from '../model/format';
+
+export abstract class Node {
+  constructor(readonly id: string, readonly parent?: Node) {}
+  abstract item(): vscode.TreeItem;
+  children(): Node[] | Promise<Node[]> {
+    return [];
+  }
+}
+
+export interface RowOptions {
+  label: string;
+  description?: string;
+  tooltip?: vscode.MarkdownString | string;
+  icon?: vscode.ThemeIcon;
+  contextValue?: string;
+  collapsible?: vscode.TreeItemCollapsibleState;
+  command?: vscode.Command;
+  children?: (parent: Node) => Node[] | Promise<Node[]>;
+  /** A value for "Copy". */
+  copyValue?: string;
+  /** The Graph object behind the row, for commands. */
+  data?: unknown;
+}
+
+/** A row built from options; most rows are this. */
+export class Row extends Node {
+  constructor(id: string, parent: Node | undefined, readonly options: RowOptions) {
+    super(id, parent);
+  }
+
+  item(): vscode.TreeItem {
+    const o = this.options;
+    const item = new vscode.TreeItem(safeLabel(o.label), o.collapsible ?? (o.children ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None));
+    item.id = this.id;
+    if (o.description !== undefined) {
+      item.description = safeLabel(o.description);
+    }
+    item.tooltip = o.tooltip;
+    item.iconPath = o.icon;
+    item.contextValue = o.contextValue;
+    item.command = o.command;
+    item.accessibilityInformation = { label: [safeLabel(o.label), o.description ? safeLabel(o.description) : ''].filter(Boolean).join(', ') };
+    return item;
+  }
+
+  override children(): Node[] | Promise<Node[]> {
+    return this.options.children?.(this) ?? [];
+  }
+}
+
+export function icon(id: string, color?: string): vscode.ThemeIcon {
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+/** Untrusted markdown: no command links, no HTML, text escaped. */
+export function tooltip(build: (md: TooltipBuilder) => void): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  build(new TooltipBuilder(md));
+  return md;
+}
+
+export class TooltipBuilder {
+  constructor(private readonly md: vscode.MarkdownString) {}
+
+  heading(text: string): this {
+    this.md.appendMarkdown('**');
+    this.md.appendText(safeLabel(text, 500));
+    this.md.appendMarkdown('**\n\n');
+    return this;
+  }
+
+  field(name: string, value: unknown): this {
+    const text = value === null || value === undefined || value === '' ? '' : safeLabel(String(value), 500);
+    if (text) {
+      this.md.appendMarkdown(`${name}: `);
+      this.md.appendText(text);
+      this.md.appendMarkdown('  \n');
+    }
+    return this;
+  }
+
+  paragraph(text: string | null | undefined, max = 1500): this {
+    if (text) {
+      this.md.appendMarkdown('\n');
+      this.md.appendText(text.length > max ? `${text.slice(0, max)}…` : text);
+      this.md.appendMarkdown('\n\n');
+    }
+    return this;
+  }
+
+  line(): this {
+    this.md.appendMarkdown('\n\n---\n\n');
+    return this;
+  }
+}
+
+/** The row that stands for a failed section: says what happened and offers the way out. */
+export function errorRow(id: string, parent: Node | undefined, error: PostureError, what: string): Row {
+  const common = { tooltip: tooltip(t => t.heading(`${what}: ${error.message}`).field('Details', error.details.graphMessage).field('Request id', error.details.requestId)) };
+  switch (error.kind) {
+    case 'signIn':
+      return new Row(id, parent, { ...common, label: 'Sign in to Microsoft', description: error.message, icon: icon('sign-in'), contextValue: 'signIn', command: { command: 'securityPosture.signIn', title: 'Sign In' } });
+    case 'forbidden':
+    case 'notPartner':
+      return new Row(id, parent, { ...common, label: error.kind === 'notPartner' ? 'Not available for this account' : 'Access denied', description: error.message, icon: icon('lock'), contextValue: 'error' });
+    case 'unavailable':
+      return new Row(id, parent, { ...common, label: 'Not offered in this cloud', description: error.message, icon: icon('info'), contextValue: 'error' });
+    case 'offline':
+      return new Row(id, parent, { ...common, label: 'Offline', description: error.message, icon: icon('cloud-offline', 'list.warningForeground'), contextValue: 'error', command: retry() });
+    case 'throttled':
+      return new Row(id, parent, { ...common, label: 'Throttled by Microsoft Graph', description: error.message, icon: icon('watch', 'list.warningForeground'), contextValue: 'error', command: retry() });
+    default:
+      return new Row(id, parent, { ...common, label: `Could not load ${what.toLowerCase()}`, description: error.message, icon: icon('error', 'list.errorForeground'), contextValue: 'error', command: retry() });
+  }
+}
+
+function retry(): vscode.Command {
+  return { command: 'securityPosture.refresh', title: 'Retry' };
+}
