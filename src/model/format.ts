@@ -148,7 +148,6 @@ export function plainText(html: string | null | undefined, max = 2000): string {
 /** Strips bidi overrides and zero-width characters that could disguise a label, and bounds length. */
 export function safeLabel(value: unknown, max = 300): string {
   const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-  // eslint-disable-next-line no-control-regex
   const cleaned = text.replace(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u0000-\u0008\u000B-\u001F\u007F]/g, '').replace(/\s+/g, ' ').trim();
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }

@@ -25,6 +25,8 @@ export interface Caller {
   /** UPN of a delegated caller; null for app-only. */
   upn: string | null;
   appOnly: boolean;
+  /** The application (client) id the token was issued to; writes by app-only callers are credited to it. */
+  appId?: string;
   /** Delegated `scp` values or application `roles`, e.g. `SecurityAlert.Read.All`. */
   permissions: string[];
 }
