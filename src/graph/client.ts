@@ -158,11 +158,12 @@ export class GraphService {
     let pages = 0;
     let count: number | undefined;
     while (link) {
-      if (seenLinks.has(link) || pages >= this.maxPages) {
+      const absolute = /^https?:\/\//i.test(link) ? link : `${this.options.cloud.graphEndpoint}/${options.version ?? 'v1.0'}${link}`;
+      if (seenLinks.has(absolute) || pages >= this.maxPages) {
         this.log?.warn(`Stopped paging ${path}: ${pages >= this.maxPages ? `more than ${this.maxPages} pages` : 'the next link repeats a page already read'}.`);
         break;
       }
-      seenLinks.add(link);
+      seenLinks.add(absolute);
       const page: PageResult<T> = await this.getPage<T>(link, options);
       pages++;
       count ??= page.count;
@@ -227,7 +228,8 @@ export class GraphService {
     const version = options.version ?? 'v1.0';
     const absolute = /^https?:\/\//i.test(pathOrUrl);
     const write = options.write ?? method !== 'GET';
-    const middlewareOptions: MiddlewareOptions[] = [new ScopeOption(this.scopesFor(options.area, write)), new SignalOption(options.signal, this.timeoutMs)];
+    const signalOption = new SignalOption(options.signal, this.timeoutMs);
+    const middlewareOptions: MiddlewareOptions[] = [new ScopeOption(this.scopesFor(options.area, write)), signalOption];
     if (absolute) {
       // A nextLink is opaque: send it exactly as Graph wrote it, not re-encoded by the client.
       middlewareOptions.push(new VerbatimUrlOption(pathOrUrl));
@@ -250,7 +252,7 @@ export class GraphService {
         default: throw new Error(`Unsupported method ${method}`);
       }
     } catch (error) {
-      const e = errorFromException(error);
+      const e = signalOption.failure ?? errorFromException(error);
       if (e.kind !== 'canceled') {
         this.log?.warn(`${method} ${describe(pathOrUrl)} failed after ${Date.now() - started} ms: ${e.logText}`);
       }

@@ -3,7 +3,7 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { AccessToken, TokenCredential } from '../auth/tokenCredential';
 import type { Caller, EngineRequest } from '../sample/protocol';
-import { PostureError } from './errors';
+import { errorFromException, PostureError } from './errors';
 
 /** Per-request option telling the auth middleware which scopes the call needs. */
 export class ScopeOption implements MiddlewareOptions {
@@ -12,6 +12,11 @@ export class ScopeOption implements MiddlewareOptions {
 
 /** Per-request option with the caller's cancellation signal. */
 export class SignalOption implements MiddlewareOptions {
+  /**
+   * The failure as our middleware saw it. The Graph client wraps whatever a middleware throws
+   * into its own GraphError and loses the original, so the caller reads it from here.
+   */
+  failure?: PostureError;
   constructor(readonly signal: AbortSignal | undefined, readonly timeoutMs: number) {}
 }
 
@@ -108,13 +113,13 @@ export class TimeoutMiddleware extends ChainLink {
     try {
       await this.next!.execute(context);
     } catch (error) {
-      if (option?.signal?.aborted) {
-        throw new PostureError('canceled', 'Canceled.', { cause: error });
+      const failure = option?.signal?.aborted ? new PostureError('canceled', 'Canceled.', { cause: error })
+        : (error as Error)?.name === 'TimeoutError' ? new PostureError('offline', 'Microsoft Graph did not answer in time. Check the network connection and try again.', { cause: error })
+          : errorFromException(error);
+      if (option) {
+        option.failure = failure;
       }
-      if ((error as Error)?.name === 'TimeoutError') {
-        throw new PostureError('offline', 'Microsoft Graph did not answer in time. Check the network connection and try again.', { cause: error });
-      }
-      throw error;
+      throw failure;
     }
   }
 }

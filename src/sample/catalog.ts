@@ -764,7 +764,7 @@ export interface AlertTemplate {
   detectionSources: readonly (readonly [string, number])[];
   productName: string;
   title: string;
-  /** May contain {user}, {upn}, {device}, {ip}, {country}, {count}, {file}, {url}. */
+  /** May contain {user}, {device}, {ip}, {country}, {count}, {url}. */
   description: string;
   category: string;
   mitreTechniques: string[];

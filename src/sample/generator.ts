@@ -147,6 +147,9 @@ interface Directory {
 
 const LICENSED_USERS = 250;
 const SERVERS = ['DC01', 'DC02', 'FS01', 'APP01', 'SQL01', 'RDS01'];
+const OS_BUILDS: Record<string, number[]> = {
+  WindowsServer2022: [20348], WindowsServer2019: [17763], Windows11: [22631, 26100], Windows10: [19045],
+};
 
 function buildDirectory(rng: Rng): Directory {
   const sidBase = `S-1-5-21-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}`;
@@ -171,15 +174,12 @@ function buildDirectory(rng: Rng): Directory {
     const platform = server
       ? rng.pick(['WindowsServer2022', 'WindowsServer2019'])
       : kind === 'MBP' ? 'macOS' : rng.weighted([['Windows11', 80], ['Windows10', 20]] as const);
-    const builds: Record<string, number[]> = {
-      WindowsServer2022: [20348], WindowsServer2019: [17763], Windows11: [22631, 26100], Windows10: [19045],
-    };
     devices.push({
       hostName: server ? `CAP-${SERVERS[i]}` : `CAP-${kind}-${String(1000 + i * 7).padStart(4, '0')}`,
       mdeDeviceId: rng.hex(40),
       aadDeviceId: rng.guid(),
       osPlatform: platform,
-      osBuild: builds[platform] ? rng.pick(builds[platform]) : null,
+      osBuild: OS_BUILDS[platform] ? rng.pick(OS_BUILDS[platform]) : null,
       ip: `10.20.${Math.floor(i / 200) + (server ? 1 : 4)}.${(i % 200) + 20}`,
       user: users[server ? 1 : i % users.length],
     });
@@ -429,7 +429,9 @@ function buildPartnerScore(rng: Rng, ctx: Context, customers: Customer[], alerts
   });
   // The final step must be a visible change, so the latest history entry is recent.
   const beforeLast = customerSteps[customerSteps.length - 2];
-  if (beforeLast.score === customerScore) beforeLast.score = customerScore > 0 ? customerScore - 1 : 1;
+  if (beforeLast.score === customerScore) {
+    beforeLast.score = customerScore > 0 ? customerScore - 1 : 1;
+  }
 
   // Alert-handling lapses: a few noncompliant spells, and an open one today if an alert is overdue.
   const alertSteps = [{ day: 0, score: 20 }];
@@ -437,7 +439,9 @@ function buildPartnerScore(rng: Rng, ctx: Context, customers: Customer[], alerts
     const from = 20 + s * 38 + rng.int(0, 20);
     alertSteps.push({ day: from, score: 0 }, { day: from + rng.int(2, 10), score: 20 });
   }
-  if (overdueAlert) alertSteps.push({ day: Y - rng.int(1, 3), score: 0 });
+  if (overdueAlert) {
+    alertSteps.push({ day: Y - rng.int(1, 3), score: 0 });
+  }
 
   const spendCompliant = rng.chance(0.5);
   const specs: RequirementSpec[] = [
@@ -470,7 +474,11 @@ function buildPartnerScore(rng: Rng, ctx: Context, customers: Customer[], alerts
 
   const scoreOn = (spec: RequirementSpec, day: number) => {
     let score = spec.steps[0].score;
-    for (const step of spec.steps) if (step.day <= day) score = step.score;
+    for (const step of spec.steps) {
+      if (step.day <= day) {
+        score = step.score;
+      }
+    }
     return score;
   };
   // Partner Center evaluates in the early morning; history only has days on which something changed.
@@ -480,13 +488,17 @@ function buildPartnerScore(rng: Rng, ctx: Context, customers: Customer[], alerts
   const history: SecurityScoreHistory[] = [];
   let previous = '';
   for (let day = 0; day < Y; day++) {
-    if (!changed.has(day)) continue;
+    if (!changed.has(day)) {
+      continue;
+    }
     const scores = specs.map((s) => scoreOn(s, day));
     const score = scores.reduce((a, b) => a + b, 0);
     const compliant = scores.filter((v, i) => v === specs[i].maxScore).length;
     const key = `${score}/${compliant}`;
     entryTimes.set(day, evaluatedAt(day));
-    if (key === previous) continue;
+    if (key === previous) {
+      continue;
+    }
     previous = key;
     history.push({
       '@odata.type': '#microsoft.graph.partner.security.securityScoreHistory',
@@ -533,7 +545,9 @@ function buildPartnerScore(rng: Rng, ctx: Context, customers: Customer[], alerts
 
 function range(from: number, to: number): number[] {
   const out: number[] = [];
-  for (let i = from; i < to; i++) out.push(i);
+  for (let i = from; i < to; i++) {
+    out.push(i);
+  }
   return out;
 }
 
@@ -624,7 +638,9 @@ function planControls(rng: Rng, ctx: Context, count: number, scoreDays: number):
     const updates: SecureScoreControlStateUpdate[] = [
       { assignedTo: null, comment: null, state: 'Default', updatedBy: null, updatedDateTime: null },
     ];
-    if (marked.has(e.id)) updates.push(...stateHistory(rng, ctx, e));
+    if (marked.has(e.id)) {
+      updates.push(...stateHistory(rng, ctx, e));
+    }
     const lastModified = added.has(e.id) ? addedAt - rng.int(1, 12) * HOUR
       : rng.chance(0.2) ? ctx.today - rng.int(2, 400) * DAY + rng.int(0, 86_399) * 1000 : null;
     const certification = rng.chance(0.06) ? rng.pick(CERTIFICATIONS) : null;
@@ -720,7 +736,9 @@ function controlProgress(rng: Rng, e: CatalogControl, total: number, days: numbe
     const day = rng.int(1, Math.max(1, days - 1));
     const before = partial ? at(rng.float(0, 0.5)) : 0;
     const after = partial ? at(rng.float(0.85, 1)) : total;
-    for (let t = 0; t < days; t++) counts[t] = t < day ? before : after;
+    for (let t = 0; t < days; t++) {
+      counts[t] = t < day ? before : after;
+    }
   } else {
     const from = rng.float(0.2, 0.8);
     const to = Math.min(1, from + rng.float(0.03, 0.3));
@@ -734,7 +752,9 @@ function controlProgress(rng: Rng, e: CatalogControl, total: number, days: numbe
 }
 
 function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: number): SecureScore[] {
-  if (days === 0) return [];
+  if (days === 0) {
+    return [];
+  }
   const windowStart = ctx.today - (days - 1) * DAY;
   const population: Record<ControlUnit, () => number> = {
     users: () => LICENSED_USERS,
@@ -755,7 +775,9 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
   }
   const tracks: Track[] = [];
   plan.entries.forEach((e, i) => {
-    if (e.deprecated) return;
+    if (e.deprecated) {
+      return;
+    }
     const total = e.unit ? population[e.unit]() : 1;
     const updates = plan.profiles[i].controlStateUpdates;
     const marks = new Array<string | null>(days).fill(null);
@@ -764,7 +786,9 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
       const to = u + 1 < updates.length ? Date.parse(updates[u + 1].updatedDateTime!) : Infinity;
       for (let t = 0; t < days; t++) {
         const at = windowStart + t * DAY;
-        if (at >= from && at < to) marks[t] = updates[u].state === 'Default' ? null : updates[u].state;
+        if (at >= from && at < to) {
+          marks[t] = updates[u].state === 'Default' ? null : updates[u].state;
+        }
       }
     }
     tracks.push({
@@ -780,7 +804,9 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
     if (candidates.length > 0) {
       const victim = rng.pick(candidates);
       const from = days - rng.int(14, Math.min(60, days - 1));
-      for (let t = from; t < Math.min(days - 1, from + 7); t++) victim.counts[t] = 0;
+      for (let t = from; t < Math.min(days - 1, from + 7); t++) {
+        victim.counts[t] = 0;
+      }
     }
   }
 
@@ -794,10 +820,13 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
     let current = 0;
     let max = 0;
     for (const track of tracks) {
-      if (t < track.firstDay) continue;
+      if (t < track.firstDay) {
+        continue;
+      }
       const { e, total } = track;
       const mark = track.marks[t];
-      const count = mark ? total : track.counts[t];
+      // Third party and alternate mitigation earn the points; risk accepted (Ignored) earns none.
+      const count = mark === 'Ignored' ? 0 : mark ? total : track.counts[t];
       const score = round2((e.maxScore * count) / total);
       current += score;
       max += e.maxScore;
@@ -812,7 +841,9 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
         scoreInPercentage: round2((100 * count) / total),
       };
       // The service reports these extras as strings.
-      if (e.unit) Object.assign(controlScore, { count: String(count), total: String(total) });
+      if (e.unit) {
+        Object.assign(controlScore, { count: String(count), total: String(total) });
+      }
       controlScores.push(controlScore);
     }
     const drift = t / Math.max(1, days);
@@ -947,7 +978,9 @@ function buildAlerts(rng: Rng, ctx: Context, count: number): SecurityAlert[] {
   let incident = rng.int(2000, 6000);
   let previous = -Infinity;
   for (const { alert, created } of drafts) {
-    if (!(created - previous < 4 * HOUR && rng.chance(0.3))) incident += rng.int(1, 3);
+    if (!(created - previous < 4 * HOUR && rng.chance(0.3))) {
+      incident += rng.int(1, 3);
+    }
     previous = created;
     alert.incidentId = String(incident);
     alert.incidentWebUrl = `https://security.microsoft.com/incidents/${incident}?tid=${ctx.tenantId}`;
@@ -1029,9 +1062,8 @@ function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOve
   const url = rng.pick(MALICIOUS_URLS);
   const fileName = template.fileName ?? rng.pick(['setup_x64.exe', 'update_helper.exe', 'Q3_report.xlsm', 'payload.ps1']);
   const description = template.description
-    .replace('{user}', user.displayName).replace('{upn}', user.upn).replace('{device}', device.hostName)
-    .replace('{ip}', ip).replace('{country}', country).replace('{count}', String(rng.int(3, 180)))
-    .replace('{file}', fileName).replace('{url}', url);
+    .replace('{user}', user.displayName).replace('{device}', device.hostName).replace('{ip}', ip)
+    .replace('{country}', country).replace('{count}', String(rng.int(3, 180))).replace('{url}', url);
 
   const truePositive = classification === 'truePositive';
   const cleared = classification === 'falsePositive' || classification === 'informationalExpectedActivity';
@@ -1053,7 +1085,7 @@ function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOve
   return {
     '@odata.type': '#microsoft.graph.security.alert',
     id,
-    providerAlertId: id.length > 36 && ID_PREFIX[template.serviceSource] ? id.slice(2) : id,
+    providerAlertId: ID_PREFIX[template.serviceSource] ? id.slice(2) : id,
     incidentId: null,
     tenantId: ctx.tenantId,
     status,

@@ -49,18 +49,24 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from an empty list');
+    if (items.length === 0) {
+      throw new Error('pick from an empty list');
+    }
     return items[Math.floor(this.next() * items.length)];
   }
 
   /** Picks a value with probability proportional to its weight. */
   weighted<T>(entries: readonly (readonly [T, number])[]): T {
     let total = 0;
-    for (const [, w] of entries) total += w;
+    for (const [, w] of entries) {
+      total += w;
+    }
     let r = this.next() * total;
     for (const [value, w] of entries) {
       r -= w;
-      if (r < 0) return value;
+      if (r < 0) {
+        return value;
+      }
     }
     return entries[entries.length - 1][0];
   }
