@@ -1,5 +1,5 @@
 // Bundles the extension for Node (dist/extension.js), the lazily loaded identity library
-// (dist/identity.js), and webview scripts for the browser (dist/webview/*.js).
+// (dist/identity.js) and sample tenant (dist/sample.js), and webview scripts for the browser.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -7,11 +7,21 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Keeps `require('./identity')` out of the extension bundle: it is its own file, loaded on demand. */
-const identityExternal = {
-  name: 'identity-external',
+/**
+ * Modules loaded on demand stay out of the extension bundle: each is its own file next to it.
+ * (`require('./identity')` from src/auth/credentials.ts, `require('./sample/bundle')` from src/connection.ts.)
+ */
+const LAZY = [
+  { request: './identity', importer: path.join('auth', 'credentials.ts'), file: './identity.js' },
+  { request: './sample/bundle', importer: 'connection.ts', file: './sample.js' },
+];
+const lazyExternals = {
+  name: 'lazy-externals',
   setup(build) {
-    build.onResolve({ filter: /^\.\/identity$/ }, args => (args.importer.endsWith(path.join('auth', 'credentials.ts')) ? { path: './identity.js', external: true } : undefined));
+    build.onResolve({ filter: /^\.\/(identity|sample\/bundle)$/ }, args => {
+      const lazy = LAZY.find(l => l.request === args.path && args.importer.endsWith(l.importer));
+      return lazy ? { path: lazy.file, external: true } : undefined;
+    });
   },
 };
 
@@ -35,8 +45,9 @@ const webviewEntries = fs.existsSync(webviewDir)
 
 async function main() {
   const builds = [
-    { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [identityExternal] },
+    { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyExternals] },
     { ...node, entryPoints: ['src/auth/identity.ts'], outfile: 'dist/identity.js' },
+    { ...node, entryPoints: ['src/sample/bundle.ts'], outfile: 'dist/sample.js' },
   ];
   if (webviewEntries.length > 0) {
     builds.push({
