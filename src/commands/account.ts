@@ -9,7 +9,15 @@ const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|o
 export function registerAccountCommands(s: Services): vscode.Disposable[] {
   const config = () => vscode.workspace.getConfiguration(SECTION);
   return [
-    registerCommand(s, 'securityPosture.signIn', async () => {
+    registerCommand(s, 'securityPosture.signIn', async (area?: unknown) => {
+      const state = s.connection.state;
+      if (area === 'partner' && state.kind === 'graph' && state.signIn.vscode) {
+        // The partner permission is asked only here, so accounts that are not partners sign in without it.
+        const credential = state.signIn.vscode;
+        await credential.interactive(() => credential.getSession(state.signIn.scopesFor('partner', false), true));
+        await s.store.refresh(['partner', 'customers', 'partnerAlerts']);
+        return;
+      }
       if (s.settings().dataSource === 'sample') {
         const choice = await vscode.window.showInformationMessage('You are exploring the sample tenant. Sign in to your own tenant instead?', 'Use Microsoft Graph');
         if (!choice) {

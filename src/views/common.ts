@@ -20,10 +20,10 @@ export interface ViewContext {
  * Rows that say how a section stands: nothing while it has data and no trouble; an error row
  * when it failed (kept above stale data); a warning row for 206 partial results.
  */
-export function statusRows(section: Section<unknown>, what: string, id: string, parent?: Node): Row[] {
+export function statusRows(section: Section<unknown>, what: string, id: string, parent?: Node, signInArgs?: unknown[]): Row[] {
   const rows: Row[] = [];
   if (section.error && section.status === 'error') {
-    rows.push(errorRow(`${id}/error`, parent, section.error, what));
+    rows.push(errorRow(`${id}/error`, parent, section.error, what, signInArgs));
   }
   if (section.warnings.length > 0) {
     const names = [...new Set(section.warnings.map(w => (w.status ? `${w.provider} (HTTP ${w.status})` : w.provider)))];

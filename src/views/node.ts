@@ -103,11 +103,12 @@ export class TooltipBuilder {
 }
 
 /** The row that stands for a failed section: says what happened and offers the way out. */
-export function errorRow(id: string, parent: Node | undefined, error: PostureError, what: string): Row {
+/** `signInArgs` go to the Sign In command (the partner view asks for its own permission). */
+export function errorRow(id: string, parent: Node | undefined, error: PostureError, what: string, signInArgs: unknown[] = []): Row {
   const common = { tooltip: tooltip(t => t.heading(`${what}: ${error.message}`).field('Details', error.details.graphMessage).field('Request id', error.details.requestId)) };
   switch (error.kind) {
     case 'signIn':
-      return new Row(id, parent, { ...common, label: 'Sign in to Microsoft', description: error.message, icon: icon('sign-in'), contextValue: 'signIn', command: { command: 'securityPosture.signIn', title: 'Sign In' } });
+      return new Row(id, parent, { ...common, label: 'Sign in to Microsoft', description: error.message, icon: icon('sign-in'), contextValue: 'signIn', command: { command: 'securityPosture.signIn', title: 'Sign In', arguments: signInArgs } });
     case 'forbidden':
     case 'notPartner':
       return new Row(id, parent, { ...common, label: error.kind === 'notPartner' ? 'Not available for this account' : 'Access denied', description: error.message, icon: icon('lock'), contextValue: 'error' });

@@ -10,6 +10,9 @@ import { num } from '../model/secureScore';
 import { icon, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 
+/** Sign-in rows of this view ask for the partner permission. */
+const PARTNER = ['partner'];
+
 export function partnerRoots(ctx: ViewContext): Node[] {
   const partner = ctx.store.get('partner');
   const customers = ctx.store.get('customers');
@@ -18,14 +21,14 @@ export function partnerRoots(ctx: ViewContext): Node[] {
   const notPartner = partner.error && (partner.error.kind === 'notPartner' || partner.error.kind === 'unavailable') && !partner.data;
   if (notPartner) {
     // One explanatory row; the customer and alert sections fail for the same reason.
-    const rows: Node[] = statusRows(partner, 'Partner security score', id);
+    const rows: Node[] = statusRows(partner, 'Partner security score', id, undefined, PARTNER);
     if (alerts.data && alerts.data.length > 0) {
       rows.push(partnerAlertsRow(ctx, id, undefined));
     }
     return rows;
   }
   if (!partner.data) {
-    const rows = statusRows(partner, 'Partner security score', id);
+    const rows = statusRows(partner, 'Partner security score', id, undefined, PARTNER);
     return rows.length ? rows : partner.status === 'loading' ? [loadingRow(`${id}/loading`, undefined, 'partner security score')] : [];
   }
   const { score, requirements, history } = partner.data;
@@ -45,7 +48,7 @@ export function partnerRoots(ctx: ViewContext): Node[] {
       const compliant = requirements.filter(r => isCompliant(r.complianceStatus)).length;
       const atRisk = (customers.data ?? []).map(c => customerRow(c)).filter(c => c.atRisk).length;
       return [
-        ...statusRows(partner, 'Partner security score', `${id}/score`, parent),
+        ...statusRows(partner, 'Partner security score', `${id}/score`, parent, PARTNER),
         new Row(`${id}/requirements`, parent, {
           label: 'Requirements',
           description: `${compliant} of ${requirements.length} compliant`,
@@ -103,7 +106,7 @@ function requirementNode(ctx: ViewContext, r: SecurityRequirement, parent: Node)
 
 function customerNodes(ctx: ViewContext, id: string, parent: Node): Node[] {
   const section = ctx.store.get('customers');
-  const rows: Node[] = statusRows(section, 'Customer insights', id, parent);
+  const rows: Node[] = statusRows(section, 'Customer insights', id, parent, PARTNER);
   if (!section.data) {
     return rows;
   }
@@ -156,7 +159,7 @@ function partnerAlertsRow(ctx: ViewContext, id: string, parent: Node | undefined
     description: section.data ? `${active} open of ${alerts.length}` : section.status === 'loading' ? 'loading…' : section.error?.message ?? '',
     icon: icon(active > 0 ? 'bell-dot' : 'bell'),
     children: p => {
-      const rows: Node[] = statusRows(section, 'Partner alerts', `${id}/alerts`, p);
+      const rows: Node[] = statusRows(section, 'Partner alerts', `${id}/alerts`, p, PARTNER);
       if (section.data && section.data.length === 0) {
         rows.push(emptyRow(`${id}/alerts/empty`, p, 'No partner security alerts'));
       }
