@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { createSignIn, type SignIn } from './auth/credentials';
 import { resolveCloud, type Cloud } from './graph/clouds';
 import { GraphService, type Logger } from './graph/client';
-import { PostureError, errorFromException } from './graph/errors';
+import { AREA_PERMISSIONS, PostureError, errorFromException, type ApiArea } from './graph/errors';
 import { SecurityApi } from './graph/security';
 import type { TenantDataset } from './graph/types';
 import type { PostureStore } from './model/store';
@@ -108,6 +108,35 @@ export class Connection implements vscode.Disposable {
     }
     this.store.connect(new SecurityApi(this.graph!), 'sample');
     this.emitter.fire(this.stateValue);
+  }
+
+  /** The signed-in user's UPN, for "Assign to me"; undefined for app-only sign-in. */
+  get userPrincipalName(): string | undefined {
+    const s = this.stateValue;
+    return s.kind === 'sample' ? s.dataset.signedInUser : s.kind === 'graph' && s.signIn.delegated ? s.signIn.account : undefined;
+  }
+
+  /**
+   * Write permissions are asked for only when a write is first attempted, with the reason.
+   * A refusal leaves everything unchanged and says what consent or role is needed.
+   */
+  async ensureWriteAccess(area: ApiArea, why: string): Promise<void> {
+    const s = this.stateValue;
+    if (s.kind === 'signedOut') {
+      throw new PostureError('signIn', 'Sign in first; nothing was changed.');
+    }
+    if (s.kind !== 'graph' || !s.signIn.vscode) {
+      return;
+    }
+    const credential = s.signIn.vscode;
+    const permission = AREA_PERMISSIONS[area];
+    try {
+      await credential.interactive(() => credential.getSession(s.signIn.scopesFor(area, true), true, `${why} This needs the ${permission.write} permission.`));
+    } catch (error) {
+      throw new PostureError('forbidden',
+        `Nothing was changed: ${why.replace(/\.$/, '')} needs the ${permission.write} permission, which was not granted. Ask an admin to consent to it for the app, and for the ${permission.roles} role.`,
+        { cause: error });
+    }
   }
 
   /** "Sign out": stop using the session here (VS Code keeps the account for other extensions). */

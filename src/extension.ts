@@ -5,7 +5,9 @@ import { Connection } from './connection';
 import { registerAccountCommands } from './commands/account';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
+import { registerUpdateCommands } from './commands/updates';
 import { registerViewCommands } from './commands/view';
+import { PendingUpdates } from './model/pending';
 import { PostureStore, type SectionId } from './model/store';
 import { affectsProtected, readSettings, SECTION, type Settings } from './settings';
 import { alertsRoots } from './views/alertsView';
@@ -28,12 +30,14 @@ export interface SecurityPostureApi {
 export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const log = vscode.window.createOutputChannel('Security Posture', { log: true });
   const store = new PostureStore(context.globalState);
+  const pending = new PendingUpdates(context.globalState);
   const connection = new Connection(store, context, log);
   let current = readSettings();
   const settings = (): Settings => current.settings;
 
   const viewContext: ViewContext = {
     store,
+    pending,
     settings,
     idPrefix: () => store.currentTenantKey ?? 'none',
     customerNames: () => connection.customerNames,
@@ -41,7 +45,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   };
   const makeView = (name: 'secureScore' | 'controls' | 'alerts' | 'partner', sections: SectionId[], roots: (ctx: ViewContext) => Node[]) => {
     const provider = new PostureTreeProvider(store, sections, () => roots(viewContext));
-    const view = vscode.window.createTreeView(`securityPosture.${name}`, { treeDataProvider: provider, showCollapseAll: name !== 'secureScore' });
+    const view = vscode.window.createTreeView(`securityPosture.${name}`, {
+      treeDataProvider: provider, showCollapseAll: name !== 'secureScore', canSelectMany: name === 'controls' || name === 'alerts',
+    });
     context.subscriptions.push(provider, view);
     return { provider, view };
   };
@@ -65,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     void vscode.commands.executeCommand('setContext', 'securityPosture.sample', state.kind === 'sample');
     void vscode.commands.executeCommand('setContext', 'securityPosture.signedIn', state.kind === 'graph');
     void vscode.commands.executeCommand('setContext', 'securityPosture.signedOut', state.kind === 'signedOut');
+    void vscode.commands.executeCommand('setContext', 'securityPosture.appOnly', state.kind === 'graph' && !state.signIn.delegated);
     for (const { view, provider } of Object.values(views)) {
       view.description = state.kind === 'signedOut' ? undefined : connection.label;
       // `undefined`, not null/empty: anything else keeps the welcome view from coming back.
@@ -95,14 +102,27 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     await firstRefresh;
   };
 
-  const services: Services = { context, store, connection, log, settings, reconnect, views };
+  const services: Services = { context, store, pending, connection, log, settings, reconnect, views };
   context.subscriptions.push(
     log, connection, statusBar, { dispose: () => store.dispose() },
     connection.onDidChange(updateViewChrome),
+    connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
+    pending.onDidChange(kinds => {
+      if (kinds.includes('control')) {
+        views.controls.provider.refresh();
+      }
+      if (kinds.includes('alert')) {
+        views.alerts.provider.refresh();
+      }
+      if (kinds.includes('partnerAlert')) {
+        views.partner.provider.refresh();
+      }
+    }),
     store.onDidChange(updateViewChrome),
     ...registerViewCommands(services),
     ...registerAccountCommands(services),
     ...registerOpenCommands(services),
+    ...registerUpdateCommands(services),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(SECTION)) {
         return;

@@ -39,12 +39,10 @@ export class VsCodeSessionCredential implements TokenCredential {
     return [...new Set(scopes), ...extra];
   }
 
-  async getSession(scopes: string[], prompt: boolean): Promise<vscode.AuthenticationSession | undefined> {
+  async getSession(scopes: string[], prompt: boolean, detail = 'Security Posture reads your Microsoft Secure Score, improvement actions and security alerts through Microsoft Graph.'): Promise<vscode.AuthenticationSession | undefined> {
     const all = this.sessionScopes(scopes);
     if (prompt) {
-      return vscode.authentication.getSession(this.options.providerId, all, {
-        createIfNone: { detail: 'Security Posture reads your Microsoft Secure Score, improvement actions and security alerts through Microsoft Graph.' },
-      });
+      return vscode.authentication.getSession(this.options.providerId, all, { createIfNone: { detail } });
     }
     return vscode.authentication.getSession(this.options.providerId, all, { silent: true });
   }

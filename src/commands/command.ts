@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { errorFromException, isCancellation, PostureError } from '../graph/errors';
 import type { Connection } from '../connection';
+import type { PendingUpdates } from '../model/pending';
 import type { PostureStore } from '../model/store';
 import type { Settings } from '../settings';
 import type { Node, Row } from '../views/node';
@@ -11,6 +12,8 @@ import type { PostureTreeProvider } from '../views/provider';
 export interface Services {
   context: vscode.ExtensionContext;
   store: PostureStore;
+  /** Writes in flight and changes awaiting Microsoft's sync, shown on rows. */
+  pending: PendingUpdates;
   connection: Connection;
   log: vscode.LogOutputChannel;
   settings(): Settings;

@@ -159,6 +159,25 @@ export class PostureStore {
     this.fire(['alerts']);
   }
 
+  /** Replaces a control profile after a write (the server's copy). */
+  replaceProfile(profile: SecureScoreControlProfile): void {
+    this.replaceIn('profiles', profile, p => p.id === profile.id);
+  }
+
+  /** Replaces a partner security alert after a write (the server's copy). */
+  replacePartnerAlert(alert: PartnerSecurityAlert): void {
+    this.replaceIn('partnerAlerts', alert, a => a.id === alert.id);
+  }
+
+  private replaceIn<K extends 'profiles' | 'partnerAlerts'>(id: K, item: SectionData[K][number], match: (x: SectionData[K][number]) => boolean): void {
+    const list = this.get(id).data as SectionData[K][number][] | undefined;
+    const i = list?.findIndex(match) ?? -1;
+    if (list && i >= 0) {
+      list[i] = item;
+      this.fire([id]);
+    }
+  }
+
   dispose(): void {
     this.cancelAll();
     this.listeners.clear();

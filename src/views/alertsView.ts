@@ -50,6 +50,7 @@ export function alertsRoots(ctx: ViewContext): Node[] {
       description: group.items.length < total ? `${group.items.length} loaded` : '',
       icon: icon(iconId, color),
       contextValue: `alertGroup+sev-${group.severity}`,
+      data: { severity: group.severity },
       children: parent => groupChildren(ctx, group, parent),
     }));
   }
@@ -92,10 +93,11 @@ function safeToken(value: unknown): string {
 
 export function alertNode(ctx: ViewContext, alert: SecurityAlert, parent: Node | undefined, now = ctx.now()): Row {
   const [iconId, color] = SEVERITY_ICON[alert.severity] ?? ['question', undefined];
+  const inFlight = ctx.pending.get('alert', alert.id);
   return new Row(alertNodeId(ctx, alert), parent, {
     label: alert.title || '(untitled alert)',
-    description: alertDescription(alert, serviceSourceName(alert.serviceSource), alertStatusName(alert.status), age(alert.createdDateTime, now)),
-    icon: alert.status === 'resolved' ? icon('pass', 'testing.iconPassed') : icon(iconId, color),
+    description: inFlight ? `Updating… ${inFlight.value}` : alertDescription(alert, serviceSourceName(alert.serviceSource), alertStatusName(alert.status), age(alert.createdDateTime, now)),
+    icon: inFlight ? icon('loading~spin') : alert.status === 'resolved' ? icon('pass', 'testing.iconPassed') : icon(iconId, color),
     contextValue: alertContextValue(alert),
     copyValue: alert.id,
     data: alert,

@@ -5,9 +5,11 @@ import type { Settings } from '../settings';
 import { age, dateTime } from '../model/format';
 import { errorRow, icon, Node, Row, tooltip } from './node';
 import type { PostureStore } from '../model/store';
+import type { PendingUpdates } from '../model/pending';
 
 export interface ViewContext {
   store: PostureStore;
+  pending: PendingUpdates;
   settings(): Settings;
   /** Prefix of every node id: data source + tenant, so ids never collide across tenants. */
   idPrefix(): string;

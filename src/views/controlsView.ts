@@ -67,11 +67,27 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
   const earned = row.earned === undefined ? '–' : points(row.earned);
   const done = row.earned !== undefined && row.max > 0 && row.earned >= row.max;
   const update = row.lastUpdate;
-  return new Row(controlNodeId(ctx, row), parent, {
+  const inFlight = ctx.pending.get('control', row.id);
+  const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id, sortSnapshots(ctx.store.get('scores').data ?? [])[0], row.max);
+  const history = (row.profile.controlStateUpdates ?? []).filter(u => u.updatedDateTime || u.state !== 'Default');
+  const id = controlNodeId(ctx, row);
+  return new Row(id, parent, {
     label: row.title,
-    description: `${earned} / ${points(row.max)} · ${row.userImpact} impact · ${row.implementationCost} cost · ${controlStateName(row.state)}${row.deprecated ? ' · deprecated' : ''}`,
-    icon: row.state === 'Default' && done ? icon('pass', 'testing.iconPassed') : stateIcon(row.state),
-    contextValue: controlContextValue(row),
+    description: inFlight
+      ? `Updating… → ${inFlight.value}`
+      : `${earned} / ${points(row.max)} · ${row.userImpact} impact · ${row.implementationCost} cost · ${controlStateName(row.state)}${awaiting ? ' · awaiting Microsoft sync' : ''}${row.deprecated ? ' · deprecated' : ''}`,
+    icon: inFlight ? icon('loading~spin') : awaiting ? icon('sync', 'list.warningForeground') : row.state === 'Default' && done ? icon('pass', 'testing.iconPassed') : stateIcon(row.state),
+    contextValue: controlContextValue(row) + (awaiting ? '+awaitingSync' : ''),
+    children: history.length > 1 || (history.length === 1 && history[0].state !== 'Default')
+      ? p => [...history].reverse().map((u, i) => new Row(`${id}/history/${history.length - 1 - i}`, p, {
+        label: `${controlStateName(u.state)}`,
+        description: [dateTime(u.updatedDateTime), u.updatedBy ? `by ${u.updatedBy}` : '', u.assignedTo ? `→ ${u.assignedTo}` : '', u.comment ? `"${u.comment}"` : ''].filter(Boolean).join(' · '),
+        icon: icon('history'),
+        contextValue: 'detail',
+        copyValue: u.comment ?? '',
+        tooltip: tooltip(t => t.heading(controlStateName(u.state)).field('When', dateTime(u.updatedDateTime)).field('By', u.updatedBy).field('Assigned to', u.assignedTo).field('Comment', u.comment)),
+      }))
+      : undefined,
     copyValue: row.id,
     data: row.profile,
     tooltip: tooltip(t => {
@@ -88,6 +104,9 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
         .field('Control id', row.id);
       if (!row.updatable) {
         t.field('Note', 'Defender for Endpoint controls cannot be changed through Microsoft Graph; use the Defender portal.');
+      }
+      if (awaiting) {
+        t.field('Awaiting Microsoft sync', `set to ${controlStateName(awaiting.state)} ${dateTime(awaiting.since)}; the score reflects it within 24-48 hours`);
       }
       if (update && (update.comment || update.assignedTo || update.updatedBy)) {
         t.line().field('Last change', `${controlStateName(update.state)} · ${dateTime(update.updatedDateTime)}`)

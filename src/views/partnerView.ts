@@ -179,10 +179,19 @@ function partnerAlertsRow(ctx: ViewContext, id: string, parent: Node | undefined
 function partnerAlertNode(ctx: ViewContext, a: PartnerSecurityAlert, parent: Node): Row {
   const names = ctx.customerNames();
   const customer = names[a.customerTenantId] ?? a.customerTenantId;
-  return new Row(`${ctx.idPrefix()}/partner/alert/${a.id}`, parent, {
+  const id = `${ctx.idPrefix()}/partner/alert/${a.id}`;
+  const inFlight = ctx.pending.get('partnerAlert', a.id);
+  const logs = a.activityLogs ?? [];
+  return new Row(id, parent, {
     label: a.displayName || humanize(a.alertType) || '(untitled alert)',
-    description: `${severityName(a.severity)} · ${customer} · ${age(a.detectedDateTime, ctx.now())}`,
-    icon: icon(a.severity === 'high' ? 'flame' : a.severity === 'medium' ? 'warning' : 'info', a.severity === 'high' ? 'charts.red' : a.severity === 'medium' ? 'charts.orange' : undefined),
+    description: inFlight ? `Updating… → ${inFlight.value}` : `${severityName(a.severity)} · ${customer} · ${age(a.detectedDateTime, ctx.now())}`,
+    children: logs.length ? p => [...logs].reverse().map((log, i) => new Row(`${id}/log/${logs.length - 1 - i}`, p, {
+      label: `${partnerAlertStatusName(log.statusFrom)} → ${partnerAlertStatusName(log.statusTo)}`,
+      description: `${dateTime(log.updatedDateTime)} · by ${log.updatedBy ?? 'system'}`,
+      icon: icon('history'),
+      contextValue: 'detail',
+    })) : undefined,
+    icon: inFlight ? icon('loading~spin') : icon(a.severity === 'high' ? 'flame' : a.severity === 'medium' ? 'warning' : 'info', a.severity === 'high' ? 'charts.red' : a.severity === 'medium' ? 'charts.orange' : undefined),
     contextValue: `partnerAlert+status-${String(a.status).replace(/[^A-Za-z]/g, '')}`,
     copyValue: a.id,
     data: a,
