@@ -13,6 +13,8 @@ VSCODE_VERSION=1.100.3
 HOST_ROOT="${SP_TEST_HOST_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/security-posture}"
 HOST_DIR="$HOST_ROOT/code-server-$CODE_SERVER_VERSION"
 BIN="$HOST_DIR/node_modules/.bin/code-server"
+# An explicit config keeps `code-server --version` from writing ~/.config/code-server/config.yaml.
+version_of() { "$BIN" --config "$HOST_ROOT/version-check.yaml" --version 2>/dev/null; }
 # node-gyp needs a compiler, make and python; openssl makes the emulator's test certificates.
 DEBIAN_PACKAGES=(
   build-essential python3 pkg-config
@@ -43,8 +45,10 @@ else
   fi
 fi
 
+mkdir -p "$HOST_ROOT"
+printf 'auth: none\n' > "$HOST_ROOT/version-check.yaml"
 marker="$HOST_DIR/.complete"
-if [ -f "$marker" ] && "$BIN" --version 2>/dev/null | grep -q "with Code $VSCODE_VERSION"; then
+if [ -f "$marker" ] && version_of | grep -q "with Code $VSCODE_VERSION"; then
   log "code-server $CODE_SERVER_VERSION already installed in $HOST_DIR"
   exit 0
 fi
@@ -62,11 +66,10 @@ if [ -f "$node_prefix/include/node/node.h" ]; then
 fi
 export npm_config_yes=true npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 
-mkdir -p "$HOST_ROOT"
 exec 9>"$HOST_ROOT/.install.lock"
 if command -v flock >/dev/null; then flock 9; fi
 # Another run may have finished the install while this one waited for the lock.
-if [ -f "$marker" ] && "$BIN" --version 2>/dev/null | grep -q "with Code $VSCODE_VERSION"; then
+if [ -f "$marker" ] && version_of | grep -q "with Code $VSCODE_VERSION"; then
   log "code-server $CODE_SERVER_VERSION already installed in $HOST_DIR"
   exit 0
 fi
@@ -105,7 +108,7 @@ ln -sfn node_modules "$VS/node_modules.asar"
 ln -sfn code-linux.sh "$VS/bin/remote-cli/code-server"
 ln -sfn browser-linux.sh "$VS/bin/helpers/browser.sh"
 
-version="$("$BIN" --version 2>>"$logfile" || true)"
+version="$(version_of || true)"
 if ! grep -q "with Code $VSCODE_VERSION" <<<"$version"; then
   echo "[test-host] code-server did not report VS Code $VSCODE_VERSION; last lines of $logfile:" >&2
   tail -40 "$logfile" >&2

@@ -1,0 +1,113 @@
+/**
+ * One code-server + workbench per `describe`, with the extension under development loaded
+ * through the payload (no test entry point: Playwright drives the UI from this process).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Browser, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, Workbench } from '../host/browser';
+import { CodeServer, startCodeServer } from '../host/codeServer';
+import { repoRoot, resultsDir, slug } from '../host/paths';
+import { waitForWorkbench } from './workbench';
+
+/** The extension folder to load; SP_E2E_EXTENSION lets the harness be tried on another one. */
+export const extensionPath = path.resolve(process.env.SP_E2E_EXTENSION ?? repoRoot);
+export const screenshotsDir = path.join(resultsDir, 'screenshots');
+
+let browser: Promise<Browser> | undefined;
+
+/** One browser for the whole e2e run; closed by the runner's shutdown. */
+function sharedBrowser(): Promise<Browser> {
+  browser ??= launchBrowser();
+  return browser;
+}
+
+export interface Session {
+  readonly page: Page;
+  readonly server: CodeServer;
+  readonly workbench: Workbench;
+  /** Saves a screenshot of the whole workbench under test-results/screenshots/<name>.png. */
+  screenshot(name: string): Promise<string>;
+}
+
+/**
+ * Registers before/after hooks that start code-server with these user settings and open
+ * the workbench; returns an accessor for the session. On failure a screenshot and the
+ * server and extension host logs are left under test-results/e2e/<name>/.
+ */
+export function useWorkbench(name: string, settings: Record<string, unknown>): () => Session {
+  let session: Session | undefined;
+  let server: CodeServer | undefined;
+  let workbench: Workbench | undefined;
+  let failed = false;
+  const artifacts = path.join(resultsDir, 'e2e', slug(name));
+
+  before(async function () {
+    this.timeout(180_000);
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    try {
+      server = await startCodeServer({ name: `e2e-${name}`, settings });
+      workbench = await openWorkbench(await sharedBrowser(), server, [
+        ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
+      ]);
+      const page = workbench.page;
+      await waitForWorkbench(page);
+      session = {
+        page,
+        server,
+        workbench,
+        screenshot: async shot => {
+          fs.mkdirSync(screenshotsDir, { recursive: true });
+          const file = path.join(screenshotsDir, `${shot}.png`);
+          await page.screenshot({ path: file });
+          return file;
+        },
+      };
+    } catch (error) {
+      failed = true;
+      await leaveArtifacts();
+      throw error;
+    }
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      fs.mkdirSync(artifacts, { recursive: true });
+      await workbench?.page
+        .screenshot({ path: path.join(artifacts, `${slug(this.currentTest.title)}.png`) })
+        .catch(() => undefined);
+    }
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    if (failed) {
+      await leaveArtifacts();
+    }
+    if (workbench?.blockedRequests.length) {
+      console.log(`    (refused non-loopback requests: ${[...new Set(workbench.blockedRequests)].join(', ')})`);
+    }
+    await workbench?.context.close().catch(() => undefined);
+    await server?.stop();
+    session = undefined;
+    workbench = undefined;
+    server = undefined;
+  });
+
+  async function leaveArtifacts(): Promise<void> {
+    fs.mkdirSync(artifacts, { recursive: true });
+    if (workbench) {
+      await workbench.page.screenshot({ path: path.join(artifacts, 'workbench.png') }).catch(() => undefined);
+      fs.writeFileSync(path.join(artifacts, 'browser-console-errors.txt'), workbench.consoleErrors.join('\n'));
+    }
+    server?.collectLogs(artifacts);
+  }
+
+  return () => {
+    if (!session) {
+      throw new Error(`the workbench for "${name}" did not start`);
+    }
+    return session;
+  };
+}

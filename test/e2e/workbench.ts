@@ -1,0 +1,249 @@
+/**
+ * Page helpers for the VS Code workbench (1.100) as code-server serves it. Selectors
+ * follow the workbench's DOM and ARIA: activity bar actions, view panes with their
+ * `.pane-header`, tree rows (`.monaco-list-row` with aria-label / aria-expanded), the
+ * context menu and the quick input.
+ */
+import { Locator, Page } from 'playwright-core';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Waits until the workbench is laid out and the remote extension host is connected. */
+export async function waitForWorkbench(page: Page, timeout = 90_000): Promise<void> {
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout });
+  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout });
+}
+
+/** Opens a view container from the activity bar by its title, e.g. "Security Posture". */
+export async function openViewContainer(page: Page, title: string, timeout = 60_000): Promise<void> {
+  const item = page.locator(`.part.activitybar .action-item .action-label[aria-label^="${title}"]`);
+  await item.first().waitFor({ state: 'visible', timeout });
+  const checked = await item.first().evaluate(el => el.closest('.action-item')?.classList.contains('checked') ?? false);
+  if (!checked) {
+    await item.first().click();
+  }
+  await page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escape(title), 'i') }).waitFor({ timeout });
+  await restMouse(page);
+}
+
+/** Drags the sash on the side bar's right edge so the side bar is `width` pixels wide. */
+export async function setSideBarWidth(page: Page, width: number): Promise<void> {
+  const sideBar = await page.locator('.part.sidebar').boundingBox();
+  if (!sideBar) {
+    throw new Error('the side bar is not visible');
+  }
+  const edge = sideBar.x + sideBar.width;
+  const sashes = await page.locator('.monaco-sash.vertical').all();
+  for (const sash of sashes) {
+    const box = await sash.boundingBox();
+    if (box && Math.abs(box.x + box.width / 2 - edge) <= 4 && box.height > sideBar.height / 2) {
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(sideBar.x + width, y, { steps: 8 });
+      await page.mouse.up();
+      await restMouse(page);
+      return;
+    }
+  }
+  throw new Error('no sash on the side bar edge');
+}
+
+/** The view pane (header + body) whose title is `title`; the header's aria-label is "<title>[ - <description>] Section". */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane').filter({
+    has: page.locator(`.pane-header`, { has: page.locator('h3.title', { hasText: new RegExp(`^${escape(title)}$`, 'i') }) }),
+  });
+}
+
+export async function paneDescription(pane: Locator): Promise<string> {
+  return (await pane.locator('.pane-header').getAttribute('aria-label')) ?? '';
+}
+
+/** Shows only this view of its container: collapses the other panes, so the tree gets the height. */
+export async function focusPane(page: Page, title: string): Promise<Locator> {
+  const panes = page.locator('.part.sidebar .pane');
+  for (const pane of await panes.all()) {
+    const header = pane.locator('.pane-header');
+    const name = (await header.locator('h3.title').innerText()).trim();
+    const expanded = (await header.getAttribute('aria-expanded')) === 'true';
+    const wanted = name.toLowerCase() === title.toLowerCase();
+    if (expanded !== wanted) {
+      await header.locator('h3.title').click();
+      await page.waitForFunction(
+        ([el, state]) => (el as Element | null)?.getAttribute('aria-expanded') === String(state),
+        [await header.elementHandle(), wanted] as const,
+      );
+    }
+  }
+  await restMouse(page);
+  return viewPane(page, title);
+}
+
+/** Expands every pane of the container again. */
+export async function expandAllPanes(page: Page): Promise<void> {
+  const collapsed = page.locator('.part.sidebar .pane .pane-header[aria-expanded="false"]');
+  for (let guard = 0; guard < 10 && (await collapsed.count()) > 0; guard++) {
+    await collapsed.first().locator('h3.title').click();
+  }
+  await restMouse(page);
+}
+
+/** Tree rows of a pane. */
+export function rows(pane: Locator): Locator {
+  return pane.locator('.pane-body .monaco-list-row');
+}
+
+export interface RowInfo {
+  /** The row's aria-label as is: "<label>, <description>" for tree items with a description. */
+  label: string;
+  level: number;
+  /** "true", "false", or null for a leaf. */
+  expanded: string | null;
+}
+
+/** The rows a pane renders now, top to bottom (the list is virtual: only visible rows exist). */
+export async function rowInfos(pane: Locator): Promise<RowInfo[]> {
+  const infos = await rows(pane).evaluateAll(els => (els as HTMLElement[])
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+    .map(el => ({
+      label: el.getAttribute('aria-label') ?? el.innerText,
+      level: Number(el.getAttribute('aria-level')),
+      expanded: el.getAttribute('aria-expanded'),
+    })));
+  return infos;
+}
+
+/** The aria-labels of the rows a pane shows now, top to bottom. */
+export async function rowLabels(pane: Locator): Promise<string[]> {
+  return (await rowInfos(pane)).map(info => info.label.trim());
+}
+
+/** Waits until the pane shows at least `count` rows (trees load asynchronously). */
+export async function waitForRows(pane: Locator, count = 1, timeout = 60_000): Promise<string[]> {
+  await rows(pane).nth(count - 1).waitFor({ state: 'visible', timeout });
+  return rowLabels(pane);
+}
+
+/** The row with exactly this aria-label. */
+export function rowByLabel(pane: Locator, label: string): Locator {
+  return pane.locator(`.pane-body .monaco-list-row[aria-label="${label.replace(/["\\]/g, '\\$&')}"]`).first();
+}
+
+/** Waits for a row whose aria-label matches `pattern` (a string matches a prefix) and returns it. */
+export async function row(pane: Locator, pattern: string | RegExp, timeout = 30_000): Promise<Locator> {
+  const matches = (label: string) => (typeof pattern === 'string' ? label.trim().startsWith(pattern) : pattern.test(label.trim()));
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const label = (await rowInfos(pane)).map(info => info.label).find(matches);
+    if (label !== undefined) {
+      return rowByLabel(pane, label);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no row matches ${pattern} in ${JSON.stringify(await rowLabels(pane))}`);
+    }
+    await pane.page().waitForTimeout(100);
+  }
+}
+
+/** Expands a collapsed row (no-op when expanded already) and waits until it reports aria-expanded=true. */
+export async function expand(target: Locator, timeout = 30_000): Promise<void> {
+  await target.waitFor({ state: 'visible', timeout });
+  const state = await target.getAttribute('aria-expanded');
+  if (state === null) {
+    throw new Error(`${await target.getAttribute('aria-label')} cannot be expanded`);
+  }
+  if (state === 'false') {
+    await target.locator('.monaco-tl-twistie').click();
+  }
+  await target.page().waitForFunction(
+    el => el?.getAttribute('aria-expanded') === 'true',
+    await target.elementHandle(),
+    { timeout },
+  );
+}
+
+/** Labels of the rows one level below `parent`, as far as they are rendered. */
+export async function childLabels(parent: Locator): Promise<string[]> {
+  const label = await parent.getAttribute('aria-label');
+  const pane = parent.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " pane ")][1]');
+  const infos = await rowInfos(pane);
+  const index = infos.findIndex(info => info.label === label);
+  const children: string[] = [];
+  for (const info of infos.slice(index + 1)) {
+    if (index < 0 || info.level <= infos[index].level) {
+      break;
+    }
+    if (info.level === infos[index].level + 1) {
+      children.push(info.label);
+    }
+  }
+  return children;
+}
+
+/** Waits until an expanded row shows its children (they come from the extension host) and returns their labels. */
+export async function waitForChildren(parent: Locator, timeout = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const labels = await childLabels(parent);
+    if (labels.length > 0) {
+      return labels;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no children appeared under ${await parent.getAttribute('aria-label')}`);
+    }
+    await parent.page().waitForTimeout(100);
+  }
+}
+
+/** The first child row of an expanded row. */
+export async function firstChild(parent: Locator): Promise<Locator> {
+  const [label] = await waitForChildren(parent);
+  const pane = parent.locator('xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " pane ")][1]');
+  return rowByLabel(pane, label);
+}
+
+/** Right-clicks a row and returns the enabled entries of its context menu; closes the menu. */
+export async function contextMenuEntries(target: Locator, screenshot?: (page: Page) => Promise<unknown>): Promise<string[]> {
+  const page = target.page();
+  await target.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.waitForTimeout(300); // the menu fades in
+  const entries = await menu.locator('.action-item:not(.disabled) .action-label').evaluateAll(
+    els => els.map(el => (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText).trim()).filter(Boolean),
+  );
+  await screenshot?.(page);
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+  return entries;
+}
+
+/** Runs a command from the command palette (F1) by its full title, e.g. "Security Posture: Refresh". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  const input = widget.locator('.quick-input-box input');
+  await input.fill(`>${title}`);
+  const entry = widget.locator('.monaco-list-row').filter({ hasText: new RegExp(`^${escape(title)}`) }).first();
+  await entry.waitFor({ state: 'visible', timeout: 10_000 });
+  await entry.click();
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** Texts of the notification toasts currently shown, with their severity. */
+export async function notifications(page: Page): Promise<Array<{ severity: string; text: string }>> {
+  return page.locator('.notifications-toasts .notification-list-item').evaluateAll(els => els.map(el => {
+    const icon = el.querySelector('.notification-list-item-icon');
+    const severity = icon?.classList.contains('codicon-error') ? 'error'
+      : icon?.classList.contains('codicon-warning') ? 'warning' : 'info';
+    return { severity, text: (el.querySelector('.notification-list-item-message') as HTMLElement | null)?.innerText ?? '' };
+  }));
+}
+
+/** Moves the pointer off the UI so hovers do not cover screenshots. */
+export async function restMouse(page: Page): Promise<void> {
+  const size = page.viewportSize();
+  await page.mouse.move((size?.width ?? 1400) - 5, (size?.height ?? 900) / 2);
+}
