@@ -7,9 +7,10 @@ import { PostureError } from '../graph/errors';
 import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { WriteApi } from '../graph/writes';
 import { alertStatusName, classificationName, controlStateName, partnerAlertStatusName, safeLabel, severityName } from '../model/format';
+import { applyAlertPlans, applyControlChange } from '../model/apply';
 import {
-  ALERT_STATUSES, alertChangeProblem, assigneeProblem, commentProblem, CONTROL_STATES, controlPatchBody, controlRefusal, currentControlState,
-  describeDiffs, DETERMINATION_NAMES, DETERMINATIONS, hasComment, PARTNER_ALERT_STATUSES, partnerChangeProblem, planAlertChanges,
+  ALERT_STATUSES, alertChangeProblem, assigneeProblem, commentProblem, CONTROL_STATES, controlRefusal, currentControlState,
+  describeDiffs, DETERMINATION_NAMES, DETERMINATIONS, PARTNER_ALERT_STATUSES, partnerChangeProblem, planAlertChanges,
   reportMarkdown, RESOLVED_REASON_NAMES, RESOLVED_REASONS, summarize, type AlertChange, type AlertPlan, type ControlStateChange,
   type ControlStateValue, type ItemResult,
 } from '../model/updates';
@@ -56,35 +57,40 @@ class Reports implements vscode.TextDocumentContentProvider {
   }
 }
 
-/** Tells the outcome; a failure keeps the inputs for "Retry" / "Retry Failed". */
-async function tell(s: Services, reports: Reports, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>): Promise<void> {
+/**
+ * Tells the outcome; a failure keeps the inputs for "Retry" / "Retry Failed". The command does
+ * not wait for the user to answer the notification.
+ */
+function tell(s: Services, reports: Reports, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>): void {
   const failed = results.filter(r => r.outcome === 'failed');
   for (const r of failed) {
     s.log.warn(`${what}: "${r.title}" (${r.id}) failed: ${r.reason}`);
   }
+  const runRetry = (ids: string[]) => retry(ids).catch(error => s.log.error(`${what}: retry failed: ${error?.message ?? error}`));
   if (results.length === 1) {
     const [r] = results;
-    if (r.outcome === 'failed') {
-      const choice = await vscode.window.showErrorMessage(`${what}: "${safeLabel(r.title, 80)}" was not changed. ${r.reason ?? ''}`, 'Retry', 'Show Log');
+    if (r.outcome !== 'failed') {
+      void vscode.window.setStatusBarMessage(`$(check) ${what}: "${safeLabel(r.title, 60)}" ${r.outcome}.`, 5000);
+      return;
+    }
+    void vscode.window.showErrorMessage(`${what}: "${safeLabel(r.title, 80)}" was not changed. ${r.reason ?? ''}`, 'Retry', 'Show Log').then(choice => {
       if (choice === 'Retry') {
-        await retry([r.id]);
+        void runRetry([r.id]);
       } else if (choice === 'Show Log') {
         s.log.show(true);
       }
-    } else {
-      void vscode.window.setStatusBarMessage(`$(check) ${what}: "${safeLabel(r.title, 60)}" ${r.outcome}.`, 5000);
-    }
+    });
     return;
   }
   const text = `${what}: ${summarize(results)}.`;
   const actions = failed.length ? ['Show Report', 'Retry Failed'] : ['Show Report'];
-  const show = failed.length ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions);
-  const choice = await show;
-  if (choice === 'Show Report') {
-    await reports.show(reportMarkdown(what, results, new Date()));
-  } else if (choice === 'Retry Failed') {
-    await retry(failed.map(r => r.id));
-  }
+  void (failed.length ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions)).then(choice => {
+    if (choice === 'Show Report') {
+      void reports.show(reportMarkdown(what, results, new Date()));
+    } else if (choice === 'Retry Failed') {
+      void runRetry(failed.map(r => r.id));
+    }
+  });
 }
 
 // ---- Improvement actions -----------------------------------------------------------------------
@@ -126,42 +132,29 @@ async function askControlChange(profiles: SecureScoreControlProfile[], previous?
   return { state: value, comment, assignedTo };
 }
 
-async function applyControlChange(s: Services, reports: Reports, profiles: SecureScoreControlProfile[], change: ControlStateChange): Promise<void> {
-  const results: ItemResult[] = [];
-  const allowed = profiles.filter(p => {
-    const refusal = controlRefusal(p);
-    if (refusal) {
-      results.push({ id: p.id, title: p.title || p.id, outcome: 'failed', reason: refusal });
-    }
-    return !refusal;
-  });
+async function applyControls(s: Services, reports: Reports, profiles: SecureScoreControlProfile[], change: ControlStateChange): Promise<void> {
+  const allowed = profiles.filter(p => !controlRefusal(p)).map(p => p.id);
   if (allowed.length > 0) {
     await s.connection.ensureWriteAccess('controls', 'Changing the state of improvement actions.');
-    const ids = allowed.map(p => p.id);
-    s.pending.begin('control', ids, controlStateName(change.state));
-    try {
-      const answers = await vscode.window.withProgress({ location: allowed.length > 1 ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Setting ${allowed.length} improvement action${allowed.length === 1 ? '' : 's'} to ${controlStateName(change.state)}` },
-        () => writes(s).patchControlProfiles(allowed.map(p => ({ id: p.id, body: controlPatchBody(p, change) }))));
-      const now = new Date();
-      for (const profile of allowed) {
-        const answer = answers.get(profile.id)!;
-        if (answer.ok) {
-          // 200 with the profile (return=representation), or 204: then record the update ourselves.
-          const updated = answer.body?.id ? answer.body : { ...profile, controlStateUpdates: [...(profile.controlStateUpdates ?? []), { state: change.state, comment: change.comment || null, assignedTo: change.assignedTo || null, updatedBy: s.connection.userPrincipalName ?? null, updatedDateTime: now.toISOString() }] };
-          s.store.replaceProfile(updated);
-          s.pending.markAwaitingSync(profile.id, change.state, now);
-          results.push({ id: profile.id, title: profile.title || profile.id, outcome: 'updated', updated });
-        } else {
-          results.push({ id: profile.id, title: profile.title || profile.id, outcome: 'failed', reason: answer.error?.message });
-        }
-      }
-    } finally {
-      s.pending.end('control', ids);
-    }
   }
-  await tell(s, reports, `Set state to ${controlStateName(change.state)}`, results, async failed => {
+  s.pending.begin('control', allowed, controlStateName(change.state));
+  let results: ItemResult<SecureScoreControlProfile>[];
+  try {
+    const now = new Date();
+    results = await vscode.window.withProgress({ location: allowed.length > 1 ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Setting ${allowed.length} improvement action${allowed.length === 1 ? '' : 's'} to ${controlStateName(change.state)}` },
+      () => applyControlChange(writes(s), profiles, change, { now, user: s.connection.userPrincipalName }));
+    for (const r of results) {
+      if (r.updated) {
+        s.store.replaceProfile(r.updated);
+        s.pending.markAwaitingSync(r.id, change.state, now);
+      }
+    }
+  } finally {
+    s.pending.end('control', allowed);
+  }
+  tell(s, reports, `Set state to ${controlStateName(change.state)}`, results, async failed => {
     const again = (s.store.get('profiles').data ?? []).filter(p => failed.includes(p.id));
-    await applyControlChange(s, reports, again, change);
+    await applyControls(s, reports, again, change);
   });
 }
 
@@ -279,44 +272,29 @@ async function applyAlertChange(s: Services, reports: Reports, alerts: SecurityA
   if (showPreview) {
     plans = await preview(plans);
   }
-  const results = new Map<string, ItemResult>(plans.filter(p => p.unchanged).map(p => [p.alert.id, { id: p.alert.id, title: p.alert.title, outcome: 'unchanged' as const }]));
   const work = plans.filter(p => !p.unchanged);
   if (work.length > 0) {
     await s.connection.ensureWriteAccess('alerts', 'Updating security alerts.');
-    const ids = work.map(p => p.alert.id);
-    s.pending.begin('alert', ids, describeDiffs(work[0].diffs));
-    try {
-      await vscode.window.withProgress({ location: work.length > 1 ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Updating ${work.length} alert${work.length === 1 ? '' : 's'}` }, async () => {
-        const api = writes(s);
-        const patched = await api.patchAlerts(work.filter(p => Object.keys(p.patch).length > 0).map(p => ({ id: p.alert.id, patch: p.patch })));
-        const current = new Map(work.map(p => [p.alert.id, patched.get(p.alert.id)?.body ?? p.alert]));
-        // A comment goes only where the PATCH worked, and never twice: skip alerts that already carry it.
-        const comments = work.filter(p => p.comment && (patched.get(p.alert.id)?.ok ?? true) && !hasComment(current.get(p.alert.id)!, p.comment));
-        const commented = comments.length ? await api.addComments(comments.map(p => ({ id: p.alert.id, comment: p.comment! }))) : new Map();
-        for (const plan of work) {
-          const id = plan.alert.id;
-          const patch = patched.get(id);
-          const comment = commented.get(id);
-          const failure = (patch && !patch.ok ? patch.error : undefined) ?? (comment && !comment.ok ? comment.error : undefined);
-          const alert = { ...current.get(id)!, ...(comment?.ok && comment.body ? { comments: comment.body } : {}) };
-          if (patch?.ok || comment?.ok) {
-            s.store.patchAlert(alert);
-          }
-          results.set(id, failure
-            ? { id, title: plan.alert.title, outcome: 'failed', reason: `${patch?.ok ? 'Updated, but the comment failed: ' : ''}${failure.message}` }
-            : { id, title: plan.alert.title, outcome: 'updated', updated: alert });
-        }
-      });
-    } finally {
-      s.pending.end('alert', ids);
-    }
   }
-  const ordered = plans.map(p => results.get(p.alert.id)!);
+  const ids = work.map(p => p.alert.id);
+  s.pending.begin('alert', ids, work.length ? describeDiffs(work[0].diffs) : '');
+  let ordered: ItemResult<SecurityAlert>[];
+  try {
+    ordered = await vscode.window.withProgress({ location: work.length > 1 ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: `Updating ${work.length} alert${work.length === 1 ? '' : 's'}` },
+      () => applyAlertPlans(writes(s), plans));
+    for (const r of ordered) {
+      if (r.updated) {
+        s.store.patchAlert(r.updated);
+      }
+    }
+  } finally {
+    s.pending.end('alert', ids);
+  }
   if (ordered.length > 0 && ordered.every(r => r.outcome === 'unchanged') && ordered.length === 1) {
     void vscode.window.showInformationMessage(`"${safeLabel(ordered[0].title, 80)}" already has that; nothing to change.`);
     return;
   }
-  await tell(s, reports, 'Update alerts', ordered, async failed => {
+  tell(s, reports, 'Update alerts', ordered, async failed => {
     const again = loadedAlerts(s).filter(a => failed.includes(a.id));
     await applyAlertChange(s, reports, again.length ? again : alerts.filter(a => failed.includes(a.id)), change, false);
   });
@@ -373,7 +351,7 @@ export function registerUpdateCommands(s: Services): vscode.Disposable[] {
       }
       const change = await askControlChange(profiles, lastControl);
       lastControl = change;
-      await applyControlChange(s, reports, profiles, change);
+      await applyControls(s, reports, profiles, change);
     }),
     alertCommand('securityPosture.setAlertStatus', 'status', 'Set Alert Status'),
     alertCommand('securityPosture.classifyAlert', 'classify', 'Classify Alert'),

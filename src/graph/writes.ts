@@ -113,7 +113,8 @@ export class WriteApi {
       if (error.kind === 'canceled' || error.kind === 'signIn') {
         throw error;
       }
-      return { ok: false, status: error.details.status ?? 0, error };
+      // Unreadable answers and lost connections are ambiguous: the write may have landed.
+      return { ok: false, status: error.kind === 'offline' || error.kind === 'invalidResponse' ? 0 : error.details.status ?? 0, error };
     }
   }
 

@@ -25,7 +25,9 @@ export type Fault =
   /** Every token issued so far expires now; this request gets 401. */
   | { kind: 'expireToken' }
   /** Refuses connections for `ms`: the listener closes and reopens on the same port. */
-  | { kind: 'offline'; ms: number };
+  | { kind: 'offline'; ms: number }
+  /** The service does the work (a write lands), then answers with an error: the ambiguous failure. */
+  | { kind: 'failAfterWrite'; status: number };
 
 export interface FaultRule {
   /** Assigned when added if absent. */
@@ -36,7 +38,7 @@ export interface FaultRule {
   path?: string | RegExp;
   /**
    * true: only inner `$batch` requests; false: only top-level requests; absent: both.
-   * Inner requests only take `status` faults, since they share the outer request's connection.
+   * Inner requests only take `status` and `failAfterWrite` faults, since they share the outer request's connection.
    */
   inBatch?: boolean;
   /** Applies to this many matching requests, then the rule is removed. Unlimited if absent. */
@@ -216,7 +218,7 @@ export class FaultController {
 function validateRule(rule: FaultRule): void {
   const kinds: Record<FaultKind, true> = {
     status: true, reset: true, delay: true, malformed: true, partial: true,
-    loopNextLink: true, repeatItems: true, expireToken: true, offline: true,
+    loopNextLink: true, repeatItems: true, expireToken: true, offline: true, failAfterWrite: true,
   };
   if (!rule || typeof rule !== 'object' || !rule.fault || !kinds[rule.fault.kind as FaultKind]) {
     throw new Error(`Fault rule needs fault.kind, one of ${Object.keys(kinds).join(', ')}.`);

@@ -176,6 +176,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (fault?.kind === 'status') {
         return statusFault(fault, clientRequestId);
       }
+      if (fault?.kind === 'failAfterWrite') {
+        engine.handle(req, caller);
+        return statusFault({ kind: 'status', status: fault.status }, clientRequestId);
+      }
       const group = routeGroupOf(req.url);
       const admission = group && throttle.enter(current.app, current.tenant, group);
       if (admission && 'retryAfter' in admission) {
@@ -284,6 +288,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'expireToken':
         faults.expireTokens();
         return sendGraph(x, withChallenge(graphErrorResponse(401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'), url));
+      case 'failAfterWrite':
+        answerFromEngine(x, request, caller, app);
+        return sendGraph(x, statusFault({ kind: 'status', status: fault.status }, x.headers['client-request-id']));
       case 'delay':
         await sleep(fault.ms);
         return sendGraph(x, answerFromEngine(x, request, caller, app));

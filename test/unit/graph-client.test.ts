@@ -2,9 +2,6 @@
 // error, partner response shapes, unknown enums and $batch. Tokens come from the emulator's
 // Entra-like token endpoint (client credentials), as an app-only sign-in gets them.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
-import type { AccessToken, TokenCredential } from '../../src/auth/tokenCredential';
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService, parseWarnings } from '../../src/graph/client';
 import { PostureError } from '../../src/graph/errors';
@@ -12,47 +9,22 @@ import { SecurityApi, unwrapSingleton } from '../../src/graph/security';
 import { generateTenant } from '../../src/sample/generator';
 import { createServerCertificates, type ServerCertificates } from '../emulator/certs';
 import { startEmulator, type Emulator } from '../emulator/server';
-
-class EmulatorCredential implements TokenCredential {
-  tokensIssued = 0;
-  private cached?: AccessToken;
-  constructor(private readonly emulator: Emulator) {}
-  async getToken(scopes: string | string[]): Promise<AccessToken> {
-    if (this.cached) {
-      return this.cached;
-    }
-    const client = this.emulator.clients[0];
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret!, scope: ([] as string[]).concat(scopes)[0] });
-    const res = await fetch(`${this.emulator.url}/${this.emulator.tenantId}/oauth2/v2.0/token`, { method: 'POST', body });
-    const json = await res.json() as { access_token?: string; expires_in: number; error_description?: string };
-    if (!json.access_token) {
-      throw new Error(json.error_description ?? `token endpoint answered ${res.status}`);
-    }
-    this.tokensIssued++;
-    this.cached = { token: json.access_token, expiresOnTimestamp: Date.now() + json.expires_in * 1000 };
-    return this.cached;
-  }
-  invalidate(): void {
-    this.cached = undefined;
-  }
-}
+import { EmulatorCredential, emulatorService, trustEmulator } from './emulatorClient';
 
 describe('Graph data layer over HTTPS (emulator)', function () {
   this.timeout(30_000);
   let emulator: Emulator;
-  let previous: Dispatcher;
+  let untrust: () => void;
   let certificates: ServerCertificates;
   const now = new Date();
 
   before(async () => {
     certificates = await createServerCertificates();
     emulator = await startEmulator({ dataset: generateTenant({ now, alerts: 450 }), certificates });
-    previous = getGlobalDispatcher();
-    // Trust the emulator's throwaway CA for this process's fetch (loopback only).
-    setGlobalDispatcher(new Agent({ connect: { ca: readFileSync(emulator.caCertPath) } }));
+    untrust = trustEmulator(emulator.caCertPath);
   });
   after(async () => {
-    setGlobalDispatcher(previous);
+    untrust?.();
     await emulator?.stop();
   });
   beforeEach(async () => {
@@ -60,9 +32,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
   });
 
   function service(options: { maxRetries?: number; timeoutMs?: number } = {}) {
-    const credential = new EmulatorCredential(emulator);
-    const cloud = resolveCloud('Custom', { graphEndpoint: emulator.url, authorityHost: emulator.url });
-    const graph = new GraphService({ cloud, credential, scopesFor: () => [`${emulator.url}/.default`], ...options });
+    const { graph, credential } = emulatorService(emulator, options);
     return { graph, api: new SecurityApi(graph), credential };
   }
   const graphRequests = () => emulator.requests.filter(r => !r.inBatch && /^\/(v1\.0|beta)\//.test(r.path));
