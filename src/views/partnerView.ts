@@ -35,9 +35,9 @@ export function partnerRoots(ctx: ViewContext): Node[] {
   const now = ctx.now();
   const root = new Row(`${id}/score`, undefined, {
     label: 'Partner security score',
-    description: `${points(score.currentScore)} / ${points(score.maxScore)} · ${asOfText(partner, now)}`,
+    description: `${points(score.currentScore)} / ${points(score.maxScore)} · changed ${day(score.updatedDateTime)} · ${asOfText(partner, now)}`,
     icon: icon('shield'),
-    contextValue: 'score',
+    contextValue: 'score+partnerScore',
     collapsible: Expanded,
     copyValue: `${points(score.currentScore)} / ${points(score.maxScore)}`,
     tooltip: tooltip(t => t.heading(`Partner security score: ${points(score.currentScore)} of ${points(score.maxScore)}`)
