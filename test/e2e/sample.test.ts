@@ -3,10 +3,10 @@
  * Rows are read by their aria-label, "<label>, <description>" for items with a description.
  */
 import * as assert from 'assert';
-import { useWorkbench } from './session';
+import { useSampleWorkbench } from './session';
 import {
-  contextMenuEntries, expand, expandAllPanes, firstChild, focusPane, notifications, openViewContainer,
-  paneDescription, restMouse, row, rowLabels, runCommand, setSideBarWidth, viewPane, waitForChildren, waitForRows,
+  contextMenuEntries, expand, expandAllPanes, firstChild, focusPane, notifications,
+  paneDescription, restMouse, row, rowLabels, runCommand, viewPane, waitForChildren, waitForRows,
 } from './workbench';
 
 const views = ['Secure Score', 'Improvement Actions', 'Alerts', 'Partner Security'];
@@ -14,16 +14,7 @@ const severityGroup = /^(High|Medium|Low|Informational|Unknown)\b[^,]*\(\d+\)/;
 
 describe('Security Posture views (sample tenant)', function () {
   this.timeout(120_000);
-  const session = useWorkbench('sample', {
-    'securityPosture.dataSource': 'sample',
-    'workbench.colorTheme': process.env.SP_E2E_THEME ?? 'Default Dark Modern',
-  });
-
-  before(async function () {
-    this.timeout(120_000);
-    await openViewContainer(session().page, 'Security Posture');
-    await setSideBarWidth(session().page, 560);
-  });
+  const session = useSampleWorkbench('sample');
 
   afterEach(async function () {
     await expandAllPanes(session().page);

@@ -8,7 +8,7 @@ import { Browser, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, Workbench } from '../host/browser';
 import { CodeServer, startCodeServer } from '../host/codeServer';
 import { repoRoot, resultsDir, slug } from '../host/paths';
-import { waitForWorkbench } from './workbench';
+import { openViewContainer, setSideBarWidth, waitForWorkbench } from './workbench';
 
 /** The extension folder to load; SP_E2E_EXTENSION lets the harness be tried on another one. */
 export const extensionPath = path.resolve(process.env.SP_E2E_EXTENSION ?? repoRoot);
@@ -30,12 +30,19 @@ export interface Session {
   screenshot(name: string): Promise<string>;
 }
 
+/** User settings, and the environment of the server (and so of the extension host). */
+export interface WorkbenchSetup {
+  settings: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
 /**
  * Registers before/after hooks that start code-server with these user settings and open
  * the workbench; returns an accessor for the session. On failure a screenshot and the
- * server and extension host logs are left under test-results/e2e/<name>/.
+ * server and extension host logs are left under test-results/e2e/<name>/. `setup` may be
+ * a function run in the `before` hook (e.g. to start an emulator whose URL the settings need).
  */
-export function useWorkbench(name: string, settings: Record<string, unknown>): () => Session {
+export function useWorkbench(name: string, setup: Record<string, unknown> | (() => Promise<WorkbenchSetup>)): () => Session {
   let session: Session | undefined;
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
@@ -46,7 +53,8 @@ export function useWorkbench(name: string, settings: Record<string, unknown>): (
     this.timeout(180_000);
     fs.rmSync(artifacts, { recursive: true, force: true });
     try {
-      server = await startCodeServer({ name: `e2e-${name}`, settings });
+      const { settings, env } = typeof setup === 'function' ? await setup() : { settings: setup, env: undefined };
+      server = await startCodeServer({ name: `e2e-${name}`, settings, env });
       workbench = await openWorkbench(await sharedBrowser(), server, [
         ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
       ]);
@@ -110,4 +118,21 @@ export function useWorkbench(name: string, settings: Record<string, unknown>): (
     }
     return session;
   };
+}
+
+/**
+ * A workbench on the sample tenant with the Security Posture container open and a wide side bar
+ * (for readable rows and screenshots).
+ */
+export function useSampleWorkbench(name: string): () => Session {
+  const session = useWorkbench(name, {
+    'securityPosture.dataSource': 'sample',
+    'workbench.colorTheme': process.env.SP_E2E_THEME ?? 'Default Dark Modern',
+  });
+  before(async function () {
+    this.timeout(120_000);
+    await openViewContainer(session().page, 'Security Posture');
+    await setSideBarWidth(session().page, 560);
+  });
+  return session;
 }

@@ -3,21 +3,12 @@
  * pick, type the comment, and watch the row change.
  */
 import * as assert from 'assert';
-import { useWorkbench } from './session';
-import { expand, focusPane, openViewContainer, restMouse, row, rowByLabel, setSideBarWidth, waitForChildren, waitForRows } from './workbench';
+import { useSampleWorkbench } from './session';
+import { expand, focusPane, restMouse, row, rowByLabel, waitForChildren, waitForRows } from './workbench';
 
 describe('Updating from the tree (sample tenant)', function () {
   this.timeout(120_000);
-  const session = useWorkbench('updates', {
-    'securityPosture.dataSource': 'sample',
-    'workbench.colorTheme': process.env.SP_E2E_THEME ?? 'Default Dark Modern',
-  });
-
-  before(async function () {
-    this.timeout(120_000);
-    await openViewContainer(session().page, 'Security Posture');
-    await setSideBarWidth(session().page, 560);
-  });
+  const session = useSampleWorkbench('updates');
 
   it('sets an improvement action to "Resolved through third party" from its context menu', async function () {
     const { page } = session();

@@ -5,7 +5,7 @@ import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import type { AccessToken, TokenCredential } from '../../src/auth/tokenCredential';
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService } from '../../src/graph/client';
-import type { Emulator } from '../emulator/server';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server';
 
 export class EmulatorCredential implements TokenCredential {
   tokensIssued = 0;
@@ -45,4 +45,25 @@ export function emulatorService(emulator: Emulator, options: { maxRetries?: numb
   const cloud = resolveCloud('Custom', { graphEndpoint: emulator.url, authorityHost: emulator.url });
   const graph = new GraphService({ cloud, credential, scopesFor: () => [`${emulator.url}/.default`], ...options });
   return { graph, credential };
+}
+
+/**
+ * Mocha hooks: one emulator for the suite (this process trusts its CA), reset before each test.
+ * Returns an accessor for it.
+ */
+export function useEmulator(options: () => Promise<EmulatorOptions> | EmulatorOptions): () => Emulator {
+  let emulator: Emulator | undefined;
+  let untrust: (() => void) | undefined;
+  before(async () => {
+    emulator = await startEmulator(await options());
+    untrust = trustEmulator(emulator.caCertPath);
+  });
+  after(async () => {
+    untrust?.();
+    await emulator?.stop();
+  });
+  beforeEach(async () => {
+    await emulator!.reset();
+  });
+  return () => emulator!;
 }

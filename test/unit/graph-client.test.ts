@@ -8,34 +8,23 @@ import { PostureError } from '../../src/graph/errors';
 import { SecurityApi, unwrapSingleton } from '../../src/graph/security';
 import { generateTenant } from '../../src/sample/generator';
 import { createServerCertificates, type ServerCertificates } from '../emulator/certs';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { EmulatorCredential, emulatorService, trustEmulator } from './emulatorClient';
+import { startEmulator } from '../emulator/server';
+import { EmulatorCredential, emulatorService, useEmulator } from './emulatorClient';
 
 describe('Graph data layer over HTTPS (emulator)', function () {
   this.timeout(30_000);
-  let emulator: Emulator;
-  let untrust: () => void;
   let certificates: ServerCertificates;
   const now = new Date();
-
-  before(async () => {
+  const emulator = useEmulator(async () => {
     certificates = await createServerCertificates();
-    emulator = await startEmulator({ dataset: generateTenant({ now, alerts: 450 }), certificates });
-    untrust = trustEmulator(emulator.caCertPath);
-  });
-  after(async () => {
-    untrust?.();
-    await emulator?.stop();
-  });
-  beforeEach(async () => {
-    await emulator.reset();
+    return { dataset: generateTenant({ now, alerts: 450 }), certificates };
   });
 
   function service(options: { maxRetries?: number; timeoutMs?: number } = {}) {
-    const { graph, credential } = emulatorService(emulator, options);
+    const { graph, credential } = emulatorService(emulator(), options);
     return { graph, api: new SecurityApi(graph), credential };
   }
-  const graphRequests = () => emulator.requests.filter(r => !r.inBatch && /^\/(v1\.0|beta)\//.test(r.path));
+  const graphRequests = () => emulator().requests.filter(r => !r.inBatch && /^\/(v1\.0|beta)\//.test(r.path));
 
   it('pages alerts through @odata.nextLink, verbatim, until it ends, every alert once', async () => {
     const { graph } = service();
@@ -50,7 +39,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('follows customer insights\' server-side skip tokens without $top', async () => {
     const { api } = service();
-    const dataset = emulator.engine.dataset;
+    const dataset = emulator().engine.dataset;
     const result = await api.customerInsights();
     assert.equal(result.data.length, dataset.customerInsights.length);
     assert.ok(graphRequests().every(r => !/\$top/.test(r.path)), 'customer insights are never asked with $top');
@@ -58,7 +47,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('retries a 429 after its fractional Retry-After, then succeeds', async () => {
     const { api } = service();
-    emulator.faults.add({ path: 'secureScores', count: 2, fault: { kind: 'status', status: 429, retryAfter: '0.25' } });
+    emulator().faults.add({ path: 'secureScores', count: 2, fault: { kind: 'status', status: 429, retryAfter: '0.25' } });
     const started = Date.now();
     const result = await api.secureScores(90);
     assert.equal(result.data.length, 90);
@@ -68,22 +57,22 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('gives up on persistent throttling with a message that says when to try again', async () => {
     const { api } = service({ maxRetries: 1 });
-    emulator.faults.add({ path: 'alerts_v2', fault: { kind: 'status', status: 429, retryAfter: '0.1' } });
+    emulator().faults.add({ path: 'alerts_v2', fault: { kind: 'status', status: 429, retryAfter: '0.1' } });
     await assert.rejects(api.alertsPage('', 10), (e: PostureError) => e.kind === 'throttled' && /try again in 1 s/.test(e.message));
   });
 
   it('retries 503 and 504 for reads', async () => {
     const { api } = service();
-    emulator.faults.add({ path: 'secureScoreControlProfiles', count: 1, fault: { kind: 'status', status: 503, retryAfter: '0.1' } });
-    emulator.faults.add({ path: 'secureScoreControlProfiles', count: 1, fault: { kind: 'status', status: 504, retryAfter: null } });
+    emulator().faults.add({ path: 'secureScoreControlProfiles', count: 1, fault: { kind: 'status', status: 503, retryAfter: '0.1' } });
+    emulator().faults.add({ path: 'secureScoreControlProfiles', count: 1, fault: { kind: 'status', status: 504, retryAfter: null } });
     const result = await api.controlProfiles();
-    assert.equal(result.data.length, emulator.engine.dataset.controlProfiles.length);
+    assert.equal(result.data.length, emulator().engine.dataset.controlProfiles.length);
   });
 
   it('does not resend a POST after a 5xx (a comment may already exist)', async () => {
     const { graph } = service();
-    const alert = emulator.engine.dataset.alerts[0];
-    emulator.faults.add({ method: 'POST', path: 'comments', count: 1, fault: { kind: 'status', status: 503 } });
+    const alert = emulator().engine.dataset.alerts[0];
+    emulator().faults.add({ method: 'POST', path: 'comments', count: 1, fault: { kind: 'status', status: 503 } });
     await assert.rejects(graph.post(`/security/alerts_v2/${alert.id}/comments`, { '@odata.type': 'microsoft.graph.security.alertComment', comment: 'once' }, { area: 'alerts' }),
       (e: PostureError) => e.kind === 'server');
     assert.equal(graphRequests().filter(r => r.method === 'POST').length, 1);
@@ -92,7 +81,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
   it('gets a fresh token once after a 401, then succeeds', async () => {
     const { api, credential } = service();
     await api.secureScores(1);
-    emulator.faults.add({ path: 'secureScores', count: 1, fault: { kind: 'expireToken' } });
+    emulator().faults.add({ path: 'secureScores', count: 1, fault: { kind: 'expireToken' } });
     const result = await api.secureScores(1);
     assert.equal(result.data.length, 1);
     assert.equal(credential.tokensIssued, 2);
@@ -100,14 +89,14 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('turns a persistent 401 into a sign-in error', async () => {
     const { api } = service();
-    emulator.faults.add({ path: 'secureScores', fault: { kind: 'status', status: 401, code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
+    emulator().faults.add({ path: 'secureScores', fault: { kind: 'status', status: 401, code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' } });
     await assert.rejects(api.secureScores(1), (e: PostureError) => e.kind === 'signIn' && e.details.status === 401);
   });
 
   it('names the missing permission and role on 403 (consent revoked)', async () => {
     const { api } = service();
     await api.secureScores(1);
-    emulator.faults.revokeConsent(emulator.clients[0].clientId);
+    emulator().faults.revokeConsent(emulator().clients[0].clientId);
     await assert.rejects(api.alertsPage('', 10), (e: PostureError) => e.kind === 'forbidden' && /SecurityAlert\.Read\.All/.test(e.message) && /Security Reader/.test(e.message));
   });
 
@@ -126,7 +115,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('shows the data of a 206 and names the provider that failed', async () => {
     const { api } = service();
-    emulator.faults.add({ path: 'secureScores', fault: { kind: 'partial', warnings: ['Microsoft/WDATP/401/228'] } });
+    emulator().faults.add({ path: 'secureScores', fault: { kind: 'partial', warnings: ['Microsoft/WDATP/401/228'] } });
     const result = await api.secureScores(90);
     assert.equal(result.data.length, 90);
     assert.deepEqual(result.warnings, [{ provider: 'Microsoft/WDATP', status: 401 }]);
@@ -134,34 +123,34 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('says "offline" when the connection is reset or refused, and "malformed" for broken JSON', async () => {
     const { api } = service({ maxRetries: 0 });
-    emulator.faults.add({ path: 'secureScores', count: 1, fault: { kind: 'reset' } });
+    emulator().faults.add({ path: 'secureScores', count: 1, fault: { kind: 'reset' } });
     await assert.rejects(api.secureScores(1), (e: PostureError) => e.kind === 'offline');
-    emulator.faults.add({ path: 'secureScores', count: 1, fault: { kind: 'malformed' } });
+    emulator().faults.add({ path: 'secureScores', count: 1, fault: { kind: 'malformed' } });
     await assert.rejects(api.secureScores(1), (e: PostureError) => e.kind === 'invalidResponse' && /malformed/.test(e.message));
-    await emulator.faults.goOffline();
+    await emulator().faults.goOffline();
     try {
       await assert.rejects(api.secureScores(1), (e: PostureError) => e.kind === 'offline');
     } finally {
-      await emulator.faults.goOnline();
+      await emulator().faults.goOnline();
     }
     assert.equal((await api.secureScores(1)).data.length, 1, 'recovers when the network is back');
   });
 
   it('times out a response that never comes', async () => {
     const { api } = service({ timeoutMs: 300, maxRetries: 0 });
-    emulator.faults.add({ path: 'secureScores', count: 1, fault: { kind: 'delay', ms: 2000 } });
+    emulator().faults.add({ path: 'secureScores', count: 1, fault: { kind: 'delay', ms: 2000 } });
     await assert.rejects(api.secureScores(1), (e: PostureError) => e.kind === 'offline' && /did not answer in time/.test(e.message));
   });
 
   it('stops a nextLink that loops and drops items a page repeats', async () => {
     const { graph } = service();
-    emulator.faults.add({ path: 'secureScoreControlProfiles', fault: { kind: 'loopNextLink' } });
+    emulator().faults.add({ path: 'secureScoreControlProfiles', fault: { kind: 'loopNextLink' } });
     const looped = await graph.getAll<{ id: string }>('/security/secureScoreControlProfiles?$top=10', { area: 'controls', key: p => p.id });
     assert.equal(looped.pages, 1);
-    emulator.faults.clear();
-    emulator.faults.add({ path: 'secureScoreControlProfiles', fault: { kind: 'repeatItems', count: 2 } });
+    emulator().faults.clear();
+    emulator().faults.add({ path: 'secureScoreControlProfiles', fault: { kind: 'repeatItems', count: 2 } });
     const repeated = await graph.getAll<{ id: string }>('/security/secureScoreControlProfiles?$top=10', { area: 'controls', key: p => p.id });
-    assert.equal(repeated.items.length, emulator.engine.dataset.controlProfiles.length);
+    assert.equal(repeated.items.length, emulator().engine.dataset.controlProfiles.length);
   });
 
   it('never sends the token to a nextLink on another origin', async () => {
@@ -172,7 +161,7 @@ describe('Graph data layer over HTTPS (emulator)', function () {
   it('reads the partner score plain and wrapped in "value", requirements and history included', async () => {
     const { api } = service();
     const plain = await api.partner();
-    assert.equal(plain.data.requirements.length, emulator.engine.dataset.partnerRequirements.length);
+    assert.equal(plain.data.requirements.length, emulator().engine.dataset.partnerRequirements.length);
     const wrapped = await startEmulator({ dataset: generateTenant({ now }), engine: { partnerWrapped: true }, certificates });
     try {
       const cloud = resolveCloud('Custom', { graphEndpoint: wrapped.url, authorityHost: wrapped.url });
@@ -199,13 +188,13 @@ describe('Graph data layer over HTTPS (emulator)', function () {
 
   it('batches writes 20 at a time, retries inner 429s after Retry-After, and correlates by id', async () => {
     const { graph } = service();
-    const alerts = emulator.engine.dataset.alerts.slice(0, 45);
-    emulator.faults.add({ path: 'alerts_v2', inBatch: true, count: 3, fault: { kind: 'status', status: 429, retryAfter: '0.2' } });
+    const alerts = emulator().engine.dataset.alerts.slice(0, 45);
+    emulator().faults.add({ path: 'alerts_v2', inBatch: true, count: 3, fault: { kind: 'status', status: 429, retryAfter: '0.2' } });
     const responses = await graph.batch('v1.0', alerts.map((a, i) => ({ id: String(i + 1), method: 'PATCH' as const, url: `/security/alerts_v2/${a.id}`, body: { assignedTo: 'analyst@contoso.example' } })), { area: 'alerts', write: true });
     assert.equal(responses.length, 45);
     assert.ok(responses.every(r => r.status === 200), responses.filter(r => r.status !== 200).map(r => `${r.id}:${r.status}`).join());
     assert.deepEqual(responses.map(r => r.id), alerts.map((_, i) => String(i + 1)));
-    assert.ok(emulator.engine.dataset.alerts.slice(0, 45).every(a => a.assignedTo === 'analyst@contoso.example'));
+    assert.ok(emulator().engine.dataset.alerts.slice(0, 45).every(a => a.assignedTo === 'analyst@contoso.example'));
     const outer = graphRequests().filter(r => r.path.endsWith('$batch'));
     assert.equal(outer.length, 4, '3 batches, then 1 for the throttled ones');
   });

@@ -6,30 +6,16 @@ import { WriteApi } from '../../src/graph/writes';
 import { applyAlertPlans, applyControlChange } from '../../src/model/apply';
 import { planAlertChanges } from '../../src/model/updates';
 import { generateTenant } from '../../src/sample/generator';
-import { startEmulator, type Emulator } from '../emulator/server';
-import { emulatorService, trustEmulator } from './emulatorClient';
+import { emulatorService, useEmulator } from './emulatorClient';
 
 describe('writes through the HTTPS emulator', function () {
   this.timeout(60_000);
-  let emulator: Emulator;
-  let untrust: () => void;
   const now = new Date();
+  const emulator = useEmulator(() => ({ dataset: generateTenant({ now, alerts: 600 }) }));
 
-  before(async () => {
-    emulator = await startEmulator({ dataset: generateTenant({ now, alerts: 600 }) });
-    untrust = trustEmulator(emulator.caCertPath);
-  });
-  after(async () => {
-    untrust?.();
-    await emulator?.stop();
-  });
-  beforeEach(async () => {
-    await emulator.reset();
-  });
-
-  const api = () => new WriteApi(emulatorService(emulator).graph);
-  const data = () => emulator.engine.dataset;
-  const outer = () => emulator.requests.filter(r => !r.inBatch && /^\/(v1\.0|beta)\//.test(r.path));
+  const api = () => new WriteApi(emulatorService(emulator()).graph);
+  const data = () => emulator().engine.dataset;
+  const outer = () => emulator().requests.filter(r => !r.inBatch && /^\/(v1\.0|beta)\//.test(r.path));
   const profiles = () => data().controlProfiles.filter(p => !p.deprecated && !p.id.startsWith('scid_'));
 
   it('sets one control\'s state with a plain PATCH and gets the profile back with the new history entry', async () => {
@@ -63,7 +49,7 @@ describe('writes through the HTTPS emulator', function () {
 
   it('reports the empty-code 400 Graph sends for a rejected body, per item', async () => {
     const chosen = profiles().slice(0, 3);
-    emulator.faults.add({ path: `secureScoreControlProfiles/${chosen[1].id}`, inBatch: true, fault: { kind: 'status', status: 400, code: '', message: 'Http request failed with statusCode=BadRequest' } });
+    emulator().faults.add({ path: `secureScoreControlProfiles/${chosen[1].id}`, inBatch: true, fault: { kind: 'status', status: 400, code: '', message: 'Http request failed with statusCode=BadRequest' } });
     const results = await applyControlChange(api(), chosen, { state: 'Ignored', comment: 'Accepted by the CISO' }, { now });
     assert.deepEqual(results.map(r => r.outcome), ['updated', 'failed', 'updated']);
     assert.match(results[1].reason!, /statusCode=BadRequest/);
@@ -71,7 +57,7 @@ describe('writes through the HTTPS emulator', function () {
 
   it('updates 250 alerts in 13 batches under throttling, and reports every one exactly once', async () => {
     const alerts = data().alerts.slice(0, 250);
-    emulator.faults.add({ path: 'alerts_v2', inBatch: true, count: 30, probability: 0.5, fault: { kind: 'status', status: 429, retryAfter: '0.2' } });
+    emulator().faults.add({ path: 'alerts_v2', inBatch: true, count: 30, probability: 0.5, fault: { kind: 'status', status: 429, retryAfter: '0.2' } });
     const plans = planAlertChanges(alerts, { status: 'inProgress', assignedTo: 'analyst@contoso-partners.example' });
     const results = await applyAlertPlans(api(), plans);
     assert.equal(results.length, 250);
@@ -84,7 +70,7 @@ describe('writes through the HTTPS emulator', function () {
     assert.ok(alerts.every(a => stored.get(a.id)!.status === 'inProgress' && stored.get(a.id)!.assignedTo === 'analyst@contoso-partners.example'));
     const batches = outer().filter(r => r.path.endsWith('$batch')).length;
     assert.ok(batches >= 13 && batches <= 13 + 4, `${batches} batch requests (13 plus the re-sends of throttled items)`);
-    assert.ok(emulator.requests.some(r => r.inBatch && r.status === 429), 'some inner requests were throttled');
+    assert.ok(emulator().requests.some(r => r.inBatch && r.status === 429), 'some inner requests were throttled');
   });
 
   it('updates 500 alerts in at most 25 HTTP requests', async () => {
@@ -96,8 +82,8 @@ describe('writes through the HTTPS emulator', function () {
 
   it('retries an inner 424 and 503 for idempotent PATCHes', async () => {
     const alerts = data().alerts.slice(0, 5);
-    emulator.faults.add({ path: `alerts_v2/${alerts[1].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 424 } });
-    emulator.faults.add({ path: `alerts_v2/${alerts[3].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
+    emulator().faults.add({ path: `alerts_v2/${alerts[1].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 424 } });
+    emulator().faults.add({ path: `alerts_v2/${alerts[3].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
     const results = await applyAlertPlans(api(), planAlertChanges(alerts, { classification: 'falsePositive', determination: 'notMalicious' }));
     assert.ok(results.every(r => r.outcome !== 'failed'), JSON.stringify(results.filter(r => r.outcome === 'failed')));
   });
@@ -118,8 +104,8 @@ describe('writes through the HTTPS emulator', function () {
 
   it('never writes a comment twice after a 5xx that came after the write', async () => {
     const alerts = data().alerts.slice(0, 4);
-    emulator.faults.add({ method: 'POST', path: `alerts_v2/${alerts[0].id}/comments`, inBatch: true, count: 1, fault: { kind: 'failAfterWrite', status: 503 } });
-    emulator.faults.add({ method: 'POST', path: `alerts_v2/${alerts[2].id}/comments`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
+    emulator().faults.add({ method: 'POST', path: `alerts_v2/${alerts[0].id}/comments`, inBatch: true, count: 1, fault: { kind: 'failAfterWrite', status: 503 } });
+    emulator().faults.add({ method: 'POST', path: `alerts_v2/${alerts[2].id}/comments`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
     const results = await applyAlertPlans(api(), planAlertChanges(alerts, { comment: 'Escalated to tier 2' }));
     assert.ok(results.every(r => r.outcome === 'updated'), JSON.stringify(results));
     for (const alert of alerts) {
@@ -129,7 +115,7 @@ describe('writes through the HTTPS emulator', function () {
 
   it('never writes a single comment twice after a timeout-like ambiguous answer', async () => {
     const [alert] = data().alerts;
-    emulator.faults.add({ method: 'POST', path: 'comments', count: 1, fault: { kind: 'failAfterWrite', status: 504 } });
+    emulator().faults.add({ method: 'POST', path: 'comments', count: 1, fault: { kind: 'failAfterWrite', status: 504 } });
     const results = await applyAlertPlans(api(), planAlertChanges([alert], { comment: 'Single and ambiguous' }));
     assert.equal(results[0].outcome, 'updated');
     assert.equal(data().alerts[0].comments.filter(c => c.comment === 'Single and ambiguous').length, 1);
@@ -140,7 +126,7 @@ describe('writes through the HTTPS emulator', function () {
     const before = alerts.map(a => a.status);
     const writes = api();
     await writes.patchAlerts([{ id: alerts[0].id, patch: {} }]).catch(() => undefined);
-    emulator.faults.revokeConsent(emulator.clients[0].clientId);
+    emulator().faults.revokeConsent(emulator().clients[0].clientId);
     const results = await applyAlertPlans(writes, planAlertChanges(alerts, { status: alerts[0].status === 'new' ? 'inProgress' : 'new' }));
     assert.ok(results.every(r => r.outcome === 'failed' && /SecurityAlert\.ReadWrite\.All/.test(r.reason!)), JSON.stringify(results));
     assert.deepEqual(data().alerts.slice(0, 2).map(a => a.status), before);
