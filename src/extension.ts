@@ -5,15 +5,26 @@ import { Connection } from './connection';
 import { registerAccountCommands } from './commands/account';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
+import { registerPanelCommands } from './commands/panels';
 import { registerUpdateCommands } from './commands/updates';
 import { registerViewCommands } from './commands/view';
+import { projectScore } from './model/analytics';
+import { HistoryService } from './model/historyStore';
 import { PendingUpdates } from './model/pending';
+import { PlanStore } from './model/plan';
 import { PostureStore, type SectionId } from './model/store';
 import { affectsProtected, readSettings, SECTION, type Settings } from './settings';
 import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
 import { controlsRoots } from './views/controlsView';
 import type { Node } from './views/node';
+import { PanelController } from './views/panels/controller';
+import { honestyPanel } from './views/panels/honestyPanel';
+import type { PanelContext } from './views/panels/panel';
+import { partnerPanel } from './views/panels/partnerPanel';
+import { secureScorePanel } from './views/panels/secureScorePanel';
+import { whatChangedPanel } from './views/panels/whatChangedPanel';
+import { whatIfPanel } from './views/panels/whatIfPanel';
 import { partnerRoots } from './views/partnerView';
 import { PostureTreeProvider } from './views/provider';
 import { secureScoreRoots } from './views/secureScoreView';
@@ -23,6 +34,9 @@ export interface SecurityPostureApi {
   store: PostureStore;
   connection: Connection;
   providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
+  panels: PanelController;
+  history: HistoryService;
+  plan: PlanStore;
   /** Resolves when the current connection's first refresh has settled. */
   ready(): Promise<void>;
 }
@@ -32,6 +46,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const store = new PostureStore(context.globalState);
   const pending = new PendingUpdates(context.globalState);
   const connection = new Connection(store, context, log);
+  const history = new HistoryService(vscode.Uri.joinPath(context.globalStorageUri, 'history').fsPath, log);
+  history.attach(store);
+  const plan = new PlanStore(context.globalState);
   let current = readSettings();
   const settings = (): Settings => current.settings;
 
@@ -42,11 +59,14 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     idPrefix: () => store.currentTenantKey ?? 'none',
     customerNames: () => connection.customerNames,
     now: () => new Date(),
+    isPlanned: id => plan.has(store.currentTenantKey, id),
   };
   const makeView = (name: 'secureScore' | 'controls' | 'alerts' | 'partner', sections: SectionId[], roots: (ctx: ViewContext) => Node[]) => {
     const provider = new PostureTreeProvider(store, sections, () => roots(viewContext));
     const view = vscode.window.createTreeView(`securityPosture.${name}`, {
       treeDataProvider: provider, showCollapseAll: name !== 'secureScore', canSelectMany: name === 'controls' || name === 'alerts',
+      // "Planned" checkboxes are per action: ticking one never ticks its group.
+      manageCheckboxStateManually: true,
     });
     context.subscriptions.push(provider, view);
     return { provider, view };
@@ -57,7 +77,23 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     alerts: makeView('alerts', ['alerts'], alertsRoots),
     partner: makeView('partner', ['partner', 'customers', 'partnerAlerts'], partnerRoots),
   };
-  const statusBar = new ScoreStatusBar(store, () => connection.label);
+  const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
+  const statusBar = new ScoreStatusBar(store, () => connection.label, projection);
+  const panelContext: PanelContext = {
+    store,
+    history: () => history.current(),
+    planned: () => plan.get(store.currentTenantKey),
+    label: () => connection.label,
+    now: () => new Date(),
+  };
+  const setPlanned = async (ids: string[], planned: boolean) => {
+    if (store.currentTenantKey) {
+      await plan.setPlanned(store.currentTenantKey, ids, planned);
+    }
+  };
+  const panels = new PanelController(context.extensionUri, [secureScorePanel, partnerPanel, whatChangedPanel, whatIfPanel, honestyPanel], {
+    store, history, plan, log, context: panelContext, setPlanned: (id, planned) => setPlanned([id], planned),
+  });
 
   let firstRefresh: Promise<void> = Promise.resolve();
   const applySettings = () => {
@@ -94,17 +130,44 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
         .then(choice => choice === 'Open Settings' ? vscode.commands.executeCommand('securityPosture.openSettings') : choice === 'Show Log' ? log.show() : undefined);
     }
   };
-  const reconnect = async (interactive: boolean) => {
-    current = readSettings();
-    applySettings();
-    await connection.connect(current.settings, interactive);
-    firstRefresh = store.refresh();
-    await firstRefresh;
+  // One (re)connection at a time: a setting change and the command that made it both reconnect.
+  let connecting: Promise<void> = Promise.resolve();
+  const reconnect = (interactive: boolean): Promise<void> => {
+    const next = connecting.catch(() => undefined).then(async () => {
+      current = readSettings();
+      applySettings();
+      await connection.connect(current.settings, interactive);
+      firstRefresh = store.refresh();
+      await firstRefresh;
+    });
+    connecting = next;
+    return next;
   };
 
-  const services: Services = { context, store, pending, connection, log, settings, reconnect, views };
+  const services: Services = { context, store, pending, connection, log, settings, reconnect, views, panels, history, plan };
   context.subscriptions.push(
-    log, connection, statusBar, { dispose: () => store.dispose() },
+    log, connection, statusBar, panels, { dispose: () => store.dispose() }, { dispose: () => history.dispose() },
+    connection.onDidChange(state => {
+      // The sample tenant's stored history starts with its older generated days (Graph serves 90).
+      if (state.kind === 'sample' && state.dataset.secureScoreArchive && store.currentTenantKey) {
+        void history.seed(store.currentTenantKey, state.dataset.secureScoreArchive);
+      }
+    }),
+    plan.onDidChange(() => {
+      views.controls.provider.refresh();
+      statusBar.update();
+    }),
+    views.controls.view.onDidChangeCheckboxState(event => {
+      const byState = new Map<boolean, string[]>([[true, []], [false, []]]);
+      for (const [node, checkbox] of event.items) {
+        const id = (node as { options?: { data?: { id?: unknown } } }).options?.data?.id;
+        if (typeof id === 'string') {
+          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(id);
+        }
+      }
+      void Promise.all([...byState].filter(([, ids]) => ids.length).map(([planned, ids]) => setPlanned(ids, planned)))
+        .catch(error => log.error(`Saving the plan failed: ${error?.message ?? error}`));
+    }),
     connection.onDidChange(updateViewChrome),
     connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
     pending.onDidChange(kinds => {
@@ -122,6 +185,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     ...registerViewCommands(services),
     ...registerAccountCommands(services),
     ...registerOpenCommands(services),
+    ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(SECTION)) {
@@ -177,7 +241,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   firstRefresh = started;
 
   return {
-    store, connection,
+    store, connection, panels, history, plan,
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
     ready: async () => {
       await started;
