@@ -16,6 +16,11 @@ const chosen = [
   'alerts',
   'partner-security',
   'welcome',
+  'panel-secure-score',
+  'panel-partner',
+  'panel-what-changed',
+  'panel-what-if',
+  'panel-honesty',
 ];
 
 function run(command, args) {

@@ -15,6 +15,7 @@ export type ConnectionState =
   | { kind: 'signedOut'; reason?: PostureError };
 
 const SIGNED_OUT_KEY = 'securityPosture.signedOut';
+const SAMPLE_HISTORY_DAYS = 310;
 
 export class Connection implements vscode.Disposable {
   private stateValue: ConnectionState = { kind: 'signedOut' };
@@ -96,7 +97,8 @@ export class Connection implements vscode.Disposable {
       // Loaded on first use: the generator and engine cost nothing until someone explores the sample.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { generateTenant, GraphEngine } = require('./sample/bundle') as typeof import('./sample/bundle');
-      const dataset = generateTenant({ now: new Date() });
+      // Graph keeps 90 days; 310 older ones seed the stored history so "all" shows what a long-time user would see.
+      const dataset = generateTenant({ now: new Date(), historyDays: SAMPLE_HISTORY_DAYS });
       const engine = new GraphEngine(dataset);
       const cloud = resolveCloud('AzureCloud');
       const caller = {

@@ -38,6 +38,8 @@ export function registerAccountCommands(s: Services): vscode.Disposable[] {
       await s.connection.signOut();
       if (forget === 'Sign Out and Forget Saved Data' && tenantKey) {
         await s.store.forget(tenantKey);
+        await s.history.forget(tenantKey);
+        await s.plan.forget(tenantKey);
         s.log.info('Saved data of the tenant was deleted.');
       }
     }),

@@ -3,10 +3,14 @@
 import * as vscode from 'vscode';
 import { errorFromException, isCancellation, PostureError } from '../graph/errors';
 import type { Connection } from '../connection';
+import { safeLabel } from '../model/format';
+import type { HistoryService } from '../model/historyStore';
 import type { PendingUpdates } from '../model/pending';
+import type { PlanStore } from '../model/plan';
 import type { PostureStore } from '../model/store';
 import type { Settings } from '../settings';
 import type { Node, Row } from '../views/node';
+import type { PanelController } from '../views/panels/controller';
 import type { PostureTreeProvider } from '../views/provider';
 
 export interface Services {
@@ -20,6 +24,12 @@ export interface Services {
   /** Re-reads settings and reconnects (after a setting or the account changed). */
   reconnect(interactive: boolean): Promise<void>;
   views: Record<'secureScore' | 'controls' | 'alerts' | 'partner', { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  /** The webview panels (score history and analytics). */
+  panels: PanelController;
+  /** Score history beyond Graph's 90 days, per tenant. */
+  history: HistoryService;
+  /** The what-if plan, per tenant. */
+  plan: PlanStore;
 }
 
 export function registerCommand(services: Services, id: string, handler: (...args: never[]) => unknown): vscode.Disposable {
@@ -35,7 +45,8 @@ export function registerCommand(services: Services, id: string, handler: (...arg
       if (error.details.cause && !(error.details.cause instanceof PostureError)) {
         services.log.debug(String((error.details.cause as Error)?.stack ?? error.details.cause));
       }
-      void vscode.window.showErrorMessage(error.message, 'Show Log').then(choice => choice && services.log.show(true));
+      // Messages can quote Graph (titles, its own error text): shown as plain text, never as links.
+      void vscode.window.showErrorMessage(safeLabel(error.message, 1000), 'Show Log').then(choice => choice && services.log.show(true));
       return undefined;
     }
   });

@@ -317,6 +317,8 @@ export interface TenantDataset {
   partnerAlerts: PartnerSecurityAlert[];
   /** Newest first, one per day. */
   secureScores: SecureScore[];
+  /** Older daily snapshots than Graph keeps, newest first: the sample tenant's stored history starts with them. */
+  secureScoreArchive?: SecureScore[];
   controlProfiles: SecureScoreControlProfile[];
   /** Newest first by createdDateTime. */
   alerts: SecurityAlert[];

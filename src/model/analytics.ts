@@ -5,7 +5,7 @@ import type { SecureScore, SecureScoreControlProfile } from '../graph/types';
 import { latestStateUpdate } from './controls';
 import { controlStateName, normalizeControlState } from './format';
 import { categoryName, type ScoreHistory } from './history';
-import { comparisons, num, sortSnapshots } from './secureScore';
+import { CATEGORIES, comparisons, num, sortSnapshots } from './secureScore';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const EPSILON = 0.005;
@@ -84,6 +84,14 @@ export interface DayComparison {
   unexplained: number;
 }
 
+/**
+ * A control's maximum is derived from its points and a rounded percentage, so it wobbles by a
+ * hundredth or so; Microsoft's real changes are whole points.
+ */
+function maxChanged(before: number, after: number): boolean {
+  return Math.abs(after - before) > Math.max(0.1, 0.02 * Math.max(before, after));
+}
+
 /** Per-control changes between two stored days (either order: `from` is the earlier). */
 export function compareDays(history: ScoreHistory, dayA: string, dayB: string, profiles: SecureScoreControlProfile[]): DayComparison | undefined {
   const [from, to] = dayA <= dayB ? [dayA, dayB] : [dayB, dayA];
@@ -114,7 +122,7 @@ export function compareDays(history: ScoreHistory, dayA: string, dayB: string, p
     } else if (after === undefined) {
       kind = 'microsoft';
       reason = 'Removed by Microsoft';
-    } else if (maxBefore !== undefined && maxAfter !== undefined && Math.abs(maxAfter - maxBefore) > EPSILON) {
+    } else if (maxBefore !== undefined && maxAfter !== undefined && maxChanged(maxBefore, maxAfter)) {
       kind = 'microsoft';
       reason = `Maximum changed from ${round2(maxBefore)} to ${round2(maxAfter)}`;
     } else if (stateBefore !== stateAfter) {
@@ -266,6 +274,8 @@ export interface HonestyMeter {
   /** marked / total, in percent. */
   markedPercent: number;
   byState: { state: string; label: string; points: number; count: number; max: number }[];
+  /** Measured and marked points per category. */
+  categories: { category: string; measured: number; marked: number }[];
   controls: MarkedControl[];
 }
 
@@ -281,6 +291,7 @@ export function honestyMeter(scores: SecureScore[], profiles: SecureScoreControl
   let total = 0;
   const byState = new Map<string, { points: number; count: number; max: number }>(MARK_STATES.map(s => [s, { points: 0, count: 0, max: 0 }]));
   const controls: MarkedControl[] = [];
+  const categories = new Map<string, { measured: number; marked: number }>(CATEGORIES.map(c => [c, { measured: 0, marked: 0 }]));
   for (const control of latest.controlScores ?? []) {
     if (!control?.controlName) {
       continue;
@@ -290,7 +301,11 @@ export function honestyMeter(scores: SecureScore[], profiles: SecureScoreControl
     const points = num(control.score);
     total += points;
     const max = num(profile?.maxScore);
+    const category = categoryName(profile?.controlCategory ?? control.controlCategory);
+    const perCategory = categories.get(category) ?? { measured: 0, marked: 0 };
+    categories.set(category, perCategory);
     if (isMark(state)) {
+      perCategory.marked += points;
       marked += points;
       const entry = byState.get(state)!;
       entry.points += points;
@@ -299,10 +314,11 @@ export function honestyMeter(scores: SecureScore[], profiles: SecureScoreControl
       controls.push({
         id: control.controlName,
         title: profile?.title || control.controlName,
-        category: categoryName(profile?.controlCategory ?? control.controlCategory),
+        category,
         state, points: round2(points), max: round2(max),
       });
     } else {
+      perCategory.measured += points;
       measured += points;
     }
   }
@@ -314,6 +330,7 @@ export function honestyMeter(scores: SecureScore[], profiles: SecureScoreControl
     marked: round2(marked),
     markedPercent: total > 0 ? round2((marked / total) * 100) : 0,
     byState: [...byState].map(([state, v]) => ({ state, label: controlStateName(state), points: round2(v.points), count: v.count, max: round2(v.max) })),
+    categories: [...categories].map(([category, v]) => ({ category, measured: round2(v.measured), marked: round2(v.marked) })),
     controls,
   };
 }

@@ -47,6 +47,8 @@ export interface GenerateOptions {
   /** Defaults to the whole catalogue; larger numbers add synthetic `scid_` controls. */
   controlProfiles?: number;
   scoreDays?: number;
+  /** Days of Secure Score before the `scoreDays` Graph keeps, in `secureScoreArchive` (the sample seeds its stored history with them). */
+  historyDays?: number;
   partnerAlerts?: number;
 }
 
@@ -87,6 +89,7 @@ export function generateTenant(options: GenerateOptions = {}): TenantDataset {
   const root = new Rng(options.seed ?? DEFAULT_SEED);
   const now = (options.now ?? new Date()).getTime();
   const scoreDays = size(options.scoreDays, 90);
+  const historyDays = size(options.historyDays, 0);
   const ctx: Context = {
     tenantId: root.fork('tenant').guid(),
     now,
@@ -97,7 +100,9 @@ export function generateTenant(options: GenerateOptions = {}): TenantDataset {
   const customers = buildCustomers(root.fork('customers'), size(options.customers, 36));
   const partnerAlerts = buildPartnerAlerts(root.fork('partner-alerts'), ctx, customers, size(options.partnerAlerts, 8));
   const partner = buildPartnerScore(root.fork('partner-score'), ctx, customers, partnerAlerts);
-  const controls = planControls(root.fork('controls'), ctx, size(options.controlProfiles, CONTROL_CATALOG.length), scoreDays);
+  const controls = planControls(root.fork('controls'), ctx, size(options.controlProfiles, CONTROL_CATALOG.length), scoreDays + historyDays);
+  // One continuous run of days: the newest `scoreDays` are what Graph serves, the rest came before.
+  const scores = buildSecureScores(root.fork('secure-scores'), ctx, controls, scoreDays + historyDays);
 
   return {
     tenantId: ctx.tenantId,
@@ -112,7 +117,8 @@ export function generateTenant(options: GenerateOptions = {}): TenantDataset {
     customerInsights: customers.map((c) => c.insight),
     customerNames: Object.fromEntries(customers.map((c) => [c.insight.tenantId, c.name])),
     partnerAlerts,
-    secureScores: buildSecureScores(root.fork('secure-scores'), ctx, controls, scoreDays),
+    secureScores: scores.slice(0, scoreDays),
+    ...(historyDays > 0 ? { secureScoreArchive: scores.slice(scoreDays) } : {}),
     controlProfiles: controls.profiles,
     alerts: buildAlerts(root.fork('alerts'), ctx, size(options.alerts, 240)),
   };

@@ -16,6 +16,8 @@ export interface ViewContext {
   /** Customer display names, when known (the sample tenant knows them). */
   customerNames(): Record<string, string>;
   now(): Date;
+  /** Whether an improvement action is in the what-if plan of the current tenant. */
+  isPlanned(id: string): boolean;
 }
 
 /**

@@ -90,6 +90,7 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
       : undefined,
     copyValue: row.id,
     data: row.profile,
+    planned: row.deprecated ? undefined : ctx.isPlanned(row.id),
     tooltip: tooltip(t => {
       t.heading(row.title)
         .field('Points', `${earned} of ${points(row.max)}`)

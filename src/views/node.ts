@@ -26,6 +26,8 @@ export interface RowOptions {
   copyValue?: string;
   /** The Graph object behind the row, for commands. */
   data?: unknown;
+  /** A "planned" checkbox (improvement actions); undefined = no checkbox. */
+  planned?: boolean;
 }
 
 /** A row built from options; most rows are this. */
@@ -46,6 +48,13 @@ export class Row extends Node {
     item.contextValue = o.contextValue;
     item.command = o.command;
     item.accessibilityInformation = { label: [safeLabel(o.label), o.description ? safeLabel(o.description) : ''].filter(Boolean).join(', ') };
+    if (o.planned !== undefined) {
+      item.checkboxState = {
+        state: o.planned ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+        tooltip: o.planned ? 'Planned: counted in the what-if projection' : 'Plan this action (what-if projection)',
+        accessibilityInformation: { label: 'Planned', role: 'checkbox' },
+      };
+    }
     return item;
   }
 

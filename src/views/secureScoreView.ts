@@ -22,7 +22,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
     label: 'Secure Score',
     description: `${points(summary.current)} / ${points(summary.max)} (${percent(summary.percent)})`,
     icon: icon('shield'),
-    contextValue: 'score',
+    contextValue: 'score+secureScore',
     copyValue: `${points(summary.current)} / ${points(summary.max)} (${percent(summary.percent)})`,
     tooltip: tooltip(t => t.heading(`Microsoft Secure Score: ${percent(summary.percent)}`)
       .field('Points', `${points(summary.current)} of ${points(summary.max)}`)
@@ -36,7 +36,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       label: 'Change since previous day',
       description: `${signed(d)} points (${signed(summary.deltaPercent ?? 0, '%')})`,
       icon: icon(d > 0 ? 'arrow-up' : d < 0 ? 'arrow-down' : 'arrow-right', d > 0 ? 'testing.iconPassed' : d < 0 ? 'testing.iconFailed' : undefined),
-      contextValue: 'score',
+      contextValue: 'score+delta',
       tooltip: tooltip(t => t.field('Compared with', day(summary.previousDate)).field('Points then', points(summary.current - d))),
     }));
   }
@@ -66,7 +66,8 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       label: c.category,
       description: `${points(c.score)} / ${points(c.max)} (${percent(c.percent)})`,
       icon: icon(categoryIcon(c.category)),
-      contextValue: 'score',
+      contextValue: 'score+category',
+      data: { category: c.category },
       command: { command: 'securityPosture.revealCategory', title: 'Show improvement actions', arguments: [c.category] },
     })),
   }));

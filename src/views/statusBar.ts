@@ -1,5 +1,7 @@
-// The Secure Score percent in the status bar, with the "as of" time in its tooltip.
+// The Secure Score percent in the status bar, with the "as of" time in its tooltip, and the
+// projected percent when improvement actions are planned (what-if).
 import * as vscode from 'vscode';
+import type { Projection } from '../model/analytics';
 import type { PostureStore } from '../model/store';
 import { summarizeSecureScore } from '../model/secureScore';
 import { age, percent, points, signed } from '../model/format';
@@ -9,7 +11,7 @@ export class ScoreStatusBar implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
   private enabled = true;
 
-  constructor(private readonly store: PostureStore, private readonly label: () => string) {
+  constructor(private readonly store: PostureStore, private readonly label: () => string, private readonly projection: () => Projection | undefined = () => undefined) {
     this.item.name = 'Security Posture: Secure Score';
     this.item.command = 'securityPosture.secureScore.focus';
     this.subscription = store.onDidChange(ids => {
@@ -31,13 +33,19 @@ export class ScoreStatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = `$(shield) ${percent(summary.percent)}${section.stale ? ' $(history)' : ''}`;
+    const projection = this.projection();
+    const planned = projection && projection.controls.length > 0 ? projection : undefined;
+    this.item.text = `$(shield) ${percent(summary.percent)}${planned ? ` → ${percent(planned.projectedPercent)}` : ''}${section.stale ? ' $(history)' : ''}`;
     const md = new vscode.MarkdownString('', false);
     md.isTrusted = false;
     md.appendMarkdown(`**Secure Score ${percent(summary.percent)}** — `);
     md.appendText(`${points(summary.current)} / ${points(summary.max)} points`);
     if (summary.deltaPoints !== undefined) {
       md.appendText(` (${signed(summary.deltaPoints)} since the previous day)`);
+    }
+    if (planned) {
+      md.appendMarkdown('\n\n');
+      md.appendText(`Projected ${percent(planned.projectedPercent)} (${signed(planned.gain)} points) if the ${planned.controls.length} planned improvement action${planned.controls.length === 1 ? ' is' : 's are'} completed.`);
     }
     md.appendMarkdown('\n\n');
     md.appendText(`${this.label()} · ${section.stale ? 'saved' : 'refreshed'} ${age(section.asOf)}${section.stale ? ' (stale)' : ''}`);

@@ -45,6 +45,8 @@ export interface ChartSpec {
   stacked?: boolean;
   min?: number;
   max?: number;
+  /** Lines hold each value until the next label (a score that changes on some days only). */
+  stepped?: boolean;
   /** Clicking a point posts `pickDay` with its label (What changed). */
   pickable?: boolean;
   /** Labels drawn highlighted (the two days being compared). */
@@ -82,7 +84,7 @@ export interface ListTable {
   empty: string;
 }
 
-export type ToolbarAction = 'pickDays' | 'exportHistory' | 'importHistory' | 'refresh' | 'showAllCategories';
+export type ToolbarAction = 'pickDays' | 'exportHistory' | 'importHistory' | 'refresh' | 'showAllCategories' | 'planControls';
 
 export interface PanelViewState {
   kind: PanelKind;
@@ -110,7 +112,8 @@ export interface PanelModel {
 // ---- Host -> page -----------------------------------------------------------------------------
 
 export type HostMessage =
-  | { type: 'model'; model: PanelModel; reducedMotion: boolean }
+  /** `motion` follows workbench.reduceMotion: 'auto' leaves it to the page's prefers-reduced-motion. */
+  | { type: 'model'; model: PanelModel; motion: 'reduce' | 'full' | 'auto' }
   /** The colour theme changed: read the colours again and redraw. */
   | { type: 'theme' };
 
@@ -137,7 +140,7 @@ export const isPanelKind = (value: unknown): value is PanelKind => typeof value 
 export const isRange = (value: unknown): value is Range => typeof value === 'string' && (RANGES as readonly string[]).includes(value);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ACTIONS: ToolbarAction[] = ['pickDays', 'exportHistory', 'importHistory', 'refresh', 'showAllCategories'];
+const ACTIONS: ToolbarAction[] = ['pickDays', 'exportHistory', 'importHistory', 'refresh', 'showAllCategories', 'planControls'];
 const short = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
 
 /** Checks a message from the page before the host acts on it (the page is not trusted either). */

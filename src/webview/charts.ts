@@ -1,0 +1,187 @@
+// Chart.js for the panels, with only the parts they use registered (tree-shaken by esbuild).
+// Colours come from VS Code's theme variables (--vscode-charts-*), read again on every theme change.
+import {
+  BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
+  type ActiveElement, type ChartConfiguration, type ChartDataset, type ChartEvent, type TooltipItem,
+} from 'chart.js';
+import type { ChartColor, ChartSpec, ValueKind } from './protocol';
+
+Chart.register(LineController, BarController, LineElement, PointElement, BarElement, CategoryScale, LinearScale, Filler, Legend, Tooltip);
+
+export interface Palette {
+  colors: Record<ChartColor, string>;
+  background: string;
+  font: string;
+  fontSize: number;
+}
+
+const FALLBACK: Record<ChartColor, string> = {
+  blue: '#3794ff', red: '#f14c4c', green: '#89d185', yellow: '#cca700', orange: '#d18616', purple: '#b180d7', foreground: '#cccccc', lines: '#80808059',
+};
+
+/** Reads the theme's chart colours from the CSS variables VS Code sets on the page. */
+export function readPalette(): Palette {
+  const style = getComputedStyle(document.documentElement);
+  const read = (name: string) => style.getPropertyValue(name).trim();
+  const colors = {} as Record<ChartColor, string>;
+  for (const key of Object.keys(FALLBACK) as ChartColor[]) {
+    colors[key] = read(`--vscode-charts-${key}`) || FALLBACK[key];
+  }
+  return {
+    colors,
+    background: read('--vscode-editor-background') || read('--vscode-sideBar-background') || '#1e1e1e',
+    font: read('--vscode-font-family') || 'system-ui, sans-serif',
+    fontSize: Number.parseFloat(read('--vscode-font-size')) || 13,
+  };
+}
+
+export const paletteKey = (p: Palette) => JSON.stringify(p);
+
+/** A colour with an alpha channel, whatever notation the theme used. */
+function withAlpha(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
+  if (hex) {
+    let h = hex[1];
+    if (h.length === 3 || h.length === 4) {
+      h = h.slice(0, 3).split('').map(c => c + c).join('');
+    }
+    const n = Number.parseInt(h.slice(0, 6), 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  }
+  const rgb = /^rgba?\(([^)]+)\)$/i.exec(color.trim());
+  if (rgb) {
+    const [r, g, b] = rgb[1].split(/[ ,/]+/);
+    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  }
+  return color;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** How a number reads on an axis, in a tooltip and in the table. */
+export function formatValue(value: string | number | null | undefined, kind: ValueKind): string {
+  if (value === null || value === undefined || value === '') {
+    return '–';
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (!Number.isFinite(value)) {
+    return '–';
+  }
+  switch (kind) {
+    case 'percent': return `${round2(value)}%`;
+    case 'signed': {
+      const r = round2(value);
+      return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r)}`;
+    }
+    case 'count': return String(Math.round(value));
+    default: return String(round2(value));
+  }
+}
+
+export interface ChartOptions {
+  palette: Palette;
+  reduceMotion: boolean;
+  onPick?: (label: string) => void;
+}
+
+/** Builds the Chart.js configuration of a spec. */
+export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: ChartOptions): ChartConfiguration {
+  const c = palette.colors;
+  const many = spec.labels.length > 60;
+  const highlighted = new Set(spec.highlighted ?? []);
+  const horizontal = spec.type === 'horizontalBar';
+  // Mixed line and bar datasets: Chart.js's types cannot say that, so they are typed per kind.
+  const datasets = spec.series.map((series, index): ChartDataset<'line'> | ChartDataset<'bar'> => {
+    const color = c[series.color];
+    if (spec.type === 'line' && series.style !== 'bar') {
+      const radius = spec.labels.map(label => (highlighted.has(label) ? 6 : many ? 0 : 2));
+      return {
+        type: 'line',
+        label: series.label,
+        data: series.values,
+        borderColor: color,
+        backgroundColor: series.style === 'area' ? withAlpha(color, spec.stacked ? 0.55 : 0.18) : withAlpha(color, 0.5),
+        borderWidth: 2,
+        borderDash: series.style === 'dashed' ? [6, 4] : undefined,
+        fill: series.style === 'area' ? (spec.stacked && index > 0 ? '-1' : 'origin') : false,
+        pointRadius: radius,
+        pointHoverRadius: 6,
+        pointHitRadius: onPick ? 8 : 4,
+        pointBackgroundColor: spec.labels.map(label => (highlighted.has(label) ? c.yellow : color)),
+        pointBorderColor: spec.labels.map(label => (highlighted.has(label) ? c.foreground : color)),
+        spanGaps: true,
+        tension: 0,
+        stepped: spec.stepped ? 'after' : false,
+        stack: series.stack,
+      } satisfies ChartDataset<'line'>;
+    }
+    return {
+      type: 'bar',
+      label: series.label,
+      data: series.values,
+      backgroundColor: series.colors ? series.colors.map(name => c[name]) : color,
+      borderColor: series.colors ? series.colors.map(name => c[name]) : color,
+      borderWidth: 1,
+      stack: series.stack,
+      maxBarThickness: 48,
+    } satisfies ChartDataset<'bar'>;
+  });
+  const valueTicks = {
+    color: c.foreground,
+    precision: spec.valueKind === 'count' ? 0 : undefined,
+    callback: (value: number | string) => formatValue(typeof value === 'number' ? value : Number(value), spec.valueKind === 'signed' ? 'signed' : spec.valueKind),
+  };
+  const categoryTicks = { color: c.foreground, autoSkip: true, maxTicksLimit: horizontal ? undefined : 10, maxRotation: 0 };
+  const grid = { color: c.lines };
+  const valueScale = { type: 'linear' as const, min: spec.min, max: spec.max, stacked: spec.stacked, ticks: valueTicks, grid, border: { color: c.lines } };
+  const categoryScale = { type: 'category' as const, stacked: spec.stacked, ticks: categoryTicks, grid: { display: false }, border: { color: c.lines } };
+  return {
+    type: spec.type === 'line' ? 'line' : 'bar',
+    data: { labels: spec.labels, datasets },
+    options: {
+      indexAxis: horizontal ? 'y' : 'x',
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: reduceMotion ? false : { duration: 350 },
+      interaction: { mode: 'index', intersect: false },
+      color: c.foreground,
+      font: { family: palette.font, size: palette.fontSize },
+      scales: horizontal ? { x: valueScale, y: categoryScale } : { x: categoryScale, y: valueScale },
+      plugins: {
+        legend: { display: spec.series.length > 1, labels: { color: c.foreground, boxWidth: 14 } },
+        tooltip: {
+          animation: reduceMotion ? false : undefined,
+          callbacks: { label: (item: TooltipItem<'line' | 'bar'>) => `${item.dataset.label}: ${formatValue(item.raw as number, spec.valueKind)}` },
+        },
+      },
+      onClick: onPick ? (_event: ChartEvent, elements: ActiveElement[]) => {
+        const index = elements[0]?.index;
+        if (index !== undefined && spec.labels[index]) {
+          onPick(spec.labels[index]);
+        }
+      } : undefined,
+    },
+  } as unknown as ChartConfiguration;
+}
+
+export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options: ChartOptions): Chart {
+  Chart.defaults.font.family = options.palette.font;
+  Chart.defaults.font.size = options.palette.fontSize;
+  Chart.defaults.color = options.palette.colors.foreground;
+  return new Chart(canvas, chartConfig(spec, options));
+}
+
+/** The chart on the theme's background, as a PNG data URL (a transparent PNG is unreadable elsewhere). */
+export function chartPng(chart: Chart, background: string): string {
+  const source = chart.canvas;
+  const out = document.createElement('canvas');
+  out.width = source.width;
+  out.height = source.height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = background;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(source, 0, 0);
+  return out.toDataURL('image/png');
+}

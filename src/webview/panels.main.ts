@@ -1,0 +1,340 @@
+// The page of every Security Posture panel. It draws the model the host sends and nothing else:
+// it fetches nothing, and every string goes into the DOM as text (textContent, never innerHTML).
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import type { Chart } from 'chart.js';
+import '../../media/webview/panels.css';
+import { chartPng, createChart, formatValue, paletteKey, readPalette, type Palette } from './charts';
+import {
+  chartTable, toCsv, type ChartCard, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type Range, type ValueKind,
+} from './protocol';
+
+interface VsCodeApi {
+  postMessage(message: PageMessage): void;
+  getState(): unknown;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+const charts = new Map<string, Chart>();
+const RANGE_LABELS: Record<Range, string> = { '7': '7 days', '30': '30 days', '90': '90 days', all: 'All' };
+
+let state: PageState = sanitizeState(vscode.getState());
+let current: { model: PanelModel; motion: 'reduce' | 'full' | 'auto' } | undefined;
+let palette: Palette = readPalette();
+let renders = 0;
+let chartDraws = 0;
+let violations = 0;
+
+function sanitizeState(raw: unknown): PageState {
+  const s = (raw && typeof raw === 'object' ? raw : {}) as PageState;
+  return { viewState: s.viewState, tables: Array.isArray(s.tables) ? s.tables.filter(t => typeof t === 'string') : [] };
+}
+
+function post(message: PageMessage): void {
+  vscode.postMessage(message);
+}
+
+function saveState(): void {
+  vscode.setState(state);
+}
+
+/** Creates an element; text is always set as text. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; attrs?: Record<string, string> } = {}, children: Node[] = []): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) {
+    node.className = props.className;
+  }
+  if (props.text !== undefined) {
+    node.textContent = props.text;
+  }
+  for (const [name, value] of Object.entries(props.attrs ?? {})) {
+    node.setAttribute(name, value);
+  }
+  children.forEach(child => node.append(child));
+  return node;
+}
+
+function button(label: string, onClick: () => void, attrs: Record<string, string> = {}, secondary = true): HTMLElement {
+  const b = document.createElement('vscode-button');
+  b.textContent = label;
+  if (secondary) {
+    b.setAttribute('secondary', '');
+  }
+  for (const [name, value] of Object.entries(attrs)) {
+    b.setAttribute(name, value);
+  }
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function reduceMotion(): boolean {
+  if (!current || current.motion === 'auto') {
+    return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  }
+  return current.motion === 'reduce';
+}
+
+// ---- Rendering --------------------------------------------------------------------------------
+
+function render(): void {
+  if (!current) {
+    return;
+  }
+  const { model } = current;
+  const scrollY = window.scrollY;
+  const focusKey = (document.activeElement as HTMLElement | null)?.closest('[data-focus]')?.getAttribute('data-focus');
+  destroyCharts();
+  app.replaceChildren();
+  app.setAttribute('aria-busy', 'false');
+  document.title = model.title;
+
+  const header = el('header', { className: 'panel-header' }, [
+    el('h1', { text: model.title }),
+    el('p', { className: 'subtitle', text: model.subtitle }),
+  ]);
+  app.append(header);
+  app.append(toolbar(model));
+  if (model.notices.length) {
+    app.append(el('div', { className: 'notices', attrs: { role: 'status' } }, model.notices.map(n => el('p', { text: n }))));
+  }
+  for (const card of model.cards) {
+    app.append(chartCard(card));
+  }
+  for (const list of model.lists) {
+    app.append(listTable(list));
+  }
+  drawCharts();
+  renders++;
+  document.body.dataset.renders = String(renders);
+  window.scrollTo(0, scrollY);
+  // Only give focus back when the page had it (a click in the page redrew it): never steal it.
+  if (focusKey && document.hasFocus()) {
+    (app.querySelector(`[data-focus="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+  }
+}
+
+function toolbar(model: PanelModel): HTMLElement {
+  const bar = el('div', { className: 'toolbar' });
+  if (model.ranges) {
+    const group = document.createElement('vscode-radio-group');
+    group.setAttribute('aria-label', 'Range');
+    group.className = 'ranges';
+    const selected = model.viewState.range ?? '90';
+    for (const range of Object.keys(RANGE_LABELS) as Range[]) {
+      const radio = document.createElement('vscode-radio');
+      radio.setAttribute('name', 'range');
+      radio.setAttribute('value', range);
+      radio.setAttribute('data-focus', `range-${range}`);
+      radio.label = RANGE_LABELS[range];
+      radio.checked = range === selected;
+      radio.addEventListener('change', () => {
+        if (radio.checked && range !== current?.model.viewState.range) {
+          post({ type: 'setRange', range });
+        }
+      });
+      group.append(radio);
+    }
+    bar.append(group);
+  }
+  for (const { action, label } of model.actions) {
+    bar.append(button(label, () => post({ type: 'action', action }), { 'data-action': action, 'data-focus': `action-${action}` }));
+  }
+  return bar;
+}
+
+function chartCard(card: ChartCard): HTMLElement {
+  const tableShown = state.tables?.includes(card.id) ?? false;
+  const section = el('section', { className: 'card', attrs: { 'data-card': card.id, 'aria-labelledby': `title-${card.id}` } });
+  const tools = el('div', { className: 'card-tools' });
+  const toggle = document.createElement('vscode-checkbox');
+  toggle.toggle = true;
+  toggle.label = 'Table';
+  toggle.checked = tableShown;
+  toggle.setAttribute('data-focus', `table-${card.id}`);
+  toggle.setAttribute('data-role', 'table-toggle');
+  toggle.addEventListener('change', () => {
+    const tables = new Set(state.tables ?? []);
+    if (toggle.checked) {
+      tables.add(card.id);
+    } else {
+      tables.delete(card.id);
+    }
+    state = { ...state, tables: [...tables] };
+    saveState();
+    section.querySelector('.table-box')?.toggleAttribute('hidden', !toggle.checked);
+  });
+  tools.append(toggle);
+  tools.append(button('Export PNG', () => exportPng(card), { 'data-role': 'export-png', 'data-focus': `png-${card.id}` }));
+  tools.append(button('Export CSV', () => exportCsv(card.id, chartTable(card.chart)), { 'data-role': 'export-csv', 'data-focus': `csv-${card.id}` }));
+  section.append(el('div', { className: 'card-header' }, [el('h2', { text: card.title, attrs: { id: `title-${card.id}` } }), tools]));
+  if (card.summary) {
+    section.append(el('p', { className: 'summary', text: card.summary }));
+  }
+  if (card.empty) {
+    section.append(el('p', { className: 'empty', text: card.empty }));
+  } else {
+    const canvas = el('canvas', { attrs: { role: 'img', 'aria-label': `${card.title}: chart; turn on "Table" for the same numbers as a table.` } });
+    canvas.dataset.cardId = card.id;
+    const box = el('div', { className: `chart-box ${card.chart.type === 'horizontalBar' ? 'short' : ''}` }, [canvas]);
+    section.append(box);
+  }
+  const table = chartTableElement(card);
+  const tableBox = el('div', { className: 'table-box' }, [table]);
+  tableBox.hidden = !tableShown;
+  section.append(tableBox);
+  if (card.link) {
+    const panel = card.link.panel;
+    section.append(el('p', { className: 'card-link' }, [button(card.link.label, () => post({ type: 'openPanel', panel }), { 'data-open': panel, 'data-focus': `open-${panel}` })]));
+  }
+  return section;
+}
+
+function chartTableElement(card: ChartCard): HTMLTableElement {
+  const { header, rows } = chartTable(card.chart);
+  const kinds: ValueKind[] = [card.chart.labelKind, ...card.chart.series.map(() => card.chart.valueKind)];
+  return table(card.title, header, rows.map(r => ({ cells: r })), kinds);
+}
+
+function table(caption: string, header: string[], rows: { cells: (string | number | null)[]; build?: (cell: HTMLTableCellElement, index: number) => void }[], kinds: ValueKind[]): HTMLTableElement {
+  const t = el('table', {}, [el('caption', { className: 'visually-hidden', text: caption })]);
+  const head = el('tr', {}, header.map((h, i) => el('th', { text: h, attrs: { scope: 'col', class: kinds[i] === 'text' || kinds[i] === 'date' ? '' : 'num' } })));
+  t.append(el('thead', {}, [head]));
+  const body = el('tbody');
+  for (const row of rows) {
+    const tr = el('tr');
+    row.cells.forEach((value, i) => {
+      const td = el(i === 0 ? 'th' : 'td', { text: formatValue(value, kinds[i] ?? 'text') }) as HTMLTableCellElement;
+      if (i === 0) {
+        td.setAttribute('scope', 'row');
+      }
+      if (kinds[i] !== 'text' && kinds[i] !== 'date') {
+        td.className = 'num';
+      }
+      row.build?.(td, i);
+      tr.append(td);
+    });
+    body.append(tr);
+  }
+  t.append(body);
+  return t;
+}
+
+function listTable(list: ListTable): HTMLElement {
+  const section = el('section', { className: 'list', attrs: { 'data-list': list.id, 'aria-labelledby': `title-${list.id}` } });
+  const tools = el('div', { className: 'card-tools' }, [
+    button('Export CSV', () => exportCsv(list.id, { header: list.columns.map(c => c.label), rows: list.rows.map(r => r.cells) }), { 'data-role': 'export-csv', 'data-focus': `csv-${list.id}` }),
+  ]);
+  section.append(el('div', { className: 'card-header' }, [el('h2', { text: list.title, attrs: { id: `title-${list.id}` } }), tools]));
+  if (list.summary) {
+    section.append(el('p', { className: 'summary', text: list.summary }));
+  }
+  if (list.rows.length === 0) {
+    section.append(el('p', { className: 'empty', text: list.empty }));
+    return section;
+  }
+  const kinds = list.columns.map(c => c.kind);
+  const header = [...list.columns.map(c => c.label), ...(list.rows.some(r => r.actions?.includes('unplan')) ? ['Plan'] : [])];
+  const t = table(list.title, header, list.rows.map(row => ({
+    cells: row.actions?.includes('unplan') ? [...row.cells, ''] : row.cells,
+    build: (cell, i) => {
+      const id = row.control;
+      if (i === 0 && id && row.actions?.includes('reveal')) {
+        // The title stays text inside a button: a hostile title cannot become markup.
+        const link = el('button', { className: 'link', text: cell.textContent ?? '', attrs: { type: 'button', title: 'Show in the Improvement Actions view', 'data-control': id } });
+        link.addEventListener('click', () => post({ type: 'revealControl', id }));
+        cell.replaceChildren(link);
+      }
+      if (i === list.columns.length && id && row.actions?.includes('unplan')) {
+        cell.replaceChildren(button('Remove', () => post({ type: 'setPlanned', id, planned: false }), { 'data-unplan': id }));
+      }
+    },
+  })), kinds);
+  section.append(el('div', { className: 'table-box' }, [t]));
+  return section;
+}
+
+function destroyCharts(): void {
+  for (const chart of charts.values()) {
+    chart.destroy();
+  }
+  charts.clear();
+}
+
+function drawCharts(): void {
+  if (!current) {
+    return;
+  }
+  destroyCharts();
+  palette = readPalette();
+  for (const card of current.model.cards) {
+    const canvas = app.querySelector(`canvas[data-card-id="${CSS.escape(card.id)}"]`) as HTMLCanvasElement | null;
+    if (!canvas) {
+      continue;
+    }
+    const chart = createChart(canvas, card.chart, {
+      palette,
+      reduceMotion: reduceMotion(),
+      onPick: card.chart.pickable ? date => post({ type: 'pickDay', date }) : undefined,
+    });
+    charts.set(card.id, chart);
+  }
+  chartDraws++;
+  document.body.dataset.chartDraws = String(chartDraws);
+  document.body.dataset.motion = reduceMotion() ? 'reduce' : 'full';
+  document.body.dataset.palette = palette.colors.blue;
+}
+
+/** Redraws the charts when the theme's colours changed (VS Code restyles the page on a theme switch). */
+function onThemeMaybeChanged(): void {
+  const next = readPalette();
+  if (paletteKey(next) !== paletteKey(palette)) {
+    drawCharts();
+  }
+}
+
+function exportPng(card: ChartCard): void {
+  const chart = charts.get(card.id);
+  if (chart) {
+    post({ type: 'save', format: 'png', name: card.id, data: chartPng(chart, palette.background) });
+  }
+}
+
+function exportCsv(name: string, data: { header: string[]; rows: (string | number | null)[][] }): void {
+  post({ type: 'save', format: 'csv', name, data: toCsv(data.header, data.rows) });
+}
+
+// ---- Wiring -----------------------------------------------------------------------------------
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if (!message || typeof message !== 'object') {
+    return;
+  }
+  if (message.type === 'model' && message.model && typeof message.model === 'object') {
+    current = { model: message.model, motion: message.motion };
+    state = { ...state, viewState: message.model.viewState };
+    saveState();
+    render();
+  } else if (message.type === 'theme') {
+    // The variables may be updated just after the event: look now and once more shortly after.
+    onThemeMaybeChanged();
+    setTimeout(onThemeMaybeChanged, 150);
+  }
+});
+
+new MutationObserver(onThemeMaybeChanged).observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+new MutationObserver(onThemeMaybeChanged).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+window.matchMedia('(prefers-reduced-motion: reduce)').addEventListener('change', () => drawCharts());
+
+document.addEventListener('securitypolicyviolation', event => {
+  violations++;
+  document.body.dataset.cspViolations = String(violations);
+  post({ type: 'cspViolation', directive: event.violatedDirective, blocked: event.blockedURI || 'inline' });
+});
+
+post({ type: 'ready' });
