@@ -6,14 +6,18 @@ import { registerAccountCommands } from './commands/account';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
+import { createAlertQueries, registerQueryCommands } from './commands/query';
+import { registerRawDataCommands } from './commands/raw';
+import { registerReportCommands } from './commands/report';
 import { registerUpdateCommands } from './commands/updates';
 import { registerViewCommands } from './commands/view';
+import { registerWatch } from './commands/watch';
 import { projectScore } from './model/analytics';
 import { HistoryService } from './model/historyStore';
 import { PendingUpdates } from './model/pending';
 import { PlanStore } from './model/plan';
 import { PostureStore, type SectionId } from './model/store';
-import { affectsProtected, readSettings, SECTION, type Settings } from './settings';
+import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type Settings } from './settings';
 import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
 import { controlsRoots } from './views/controlsView';
@@ -26,6 +30,7 @@ import { secureScorePanel } from './views/panels/secureScorePanel';
 import { whatChangedPanel } from './views/panels/whatChangedPanel';
 import { whatIfPanel } from './views/panels/whatIfPanel';
 import { partnerRoots } from './views/partnerView';
+import { queryRows } from './views/queryView';
 import { PostureTreeProvider } from './views/provider';
 import { secureScoreRoots } from './views/secureScoreView';
 import { ScoreStatusBar } from './views/statusBar';
@@ -34,11 +39,14 @@ export interface SecurityPostureApi {
   store: PostureStore;
   connection: Connection;
   providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
+  treeViews: Record<'secureScore' | 'controls' | 'alerts' | 'partner', vscode.TreeView<Node>>;
   panels: PanelController;
   history: HistoryService;
   plan: PlanStore;
   /** Resolves when the current connection's first refresh has settled. */
   ready(): Promise<void>;
+  /** What could leak if something registered per refresh: for the endurance test. */
+  resourceCounts(): { storeListeners: number; subscriptions: number };
 }
 
 export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
@@ -51,6 +59,8 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const plan = new PlanStore(context.globalState);
   let current = readSettings();
   const settings = (): Settings => current.settings;
+  const queries = createAlertQueries(context.globalState, { store, connection, settings });
+  context.subscriptions.push(store.onDidPatchAlert(alert => queries.replaceAlert(alert)));
 
   const viewContext: ViewContext = {
     store,
@@ -74,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const views = {
     secureScore: makeView('secureScore', ['scores', 'profiles'], secureScoreRoots),
     controls: makeView('controls', ['profiles', 'scores'], controlsRoots),
-    alerts: makeView('alerts', ['alerts'], alertsRoots),
+    alerts: makeView('alerts', ['alerts'], ctx => [...alertsRoots(ctx), ...queryRows(ctx, queries)]),
     partner: makeView('partner', ['partner', 'customers', 'partnerAlerts'], partnerRoots),
   };
   const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
@@ -115,21 +125,8 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     }
     statusBar.update();
   };
-  const reportProblems = () => {
-    const { ignoredWorkspaceKeys, invalid } = current.problems;
-    if (ignoredWorkspaceKeys.length > 0) {
-      log.warn(`Ignored workspace values of user-only settings: ${ignoredWorkspaceKeys.join(', ')}.`);
-      void vscode.window.showWarningMessage(
-        `This workspace sets ${ignoredWorkspaceKeys.join(', ')}. Those decide where sign-in tokens are sent, so Security Posture only takes them from your user settings; the workspace values are ignored.`);
-    }
-    for (const problem of invalid) {
-      log.warn(`Invalid setting: ${problem}`);
-    }
-    if (invalid.length > 0) {
-      void vscode.window.showWarningMessage(`Security Posture: ${invalid[0]}${invalid.length > 1 ? ` (and ${invalid.length - 1} more; see the log)` : ''}`, 'Open Settings', 'Show Log')
-        .then(choice => choice === 'Open Settings' ? vscode.commands.executeCommand('securityPosture.openSettings') : choice === 'Show Log' ? log.show() : undefined);
-    }
-  };
+  const problemReporter = settingsProblemReporter(log);
+  const reportProblems = () => void problemReporter(current.problems).catch(error => log.error(`Checking settings: ${error?.message ?? error}`));
   // One (re)connection at a time: a setting change and the command that made it both reconnect.
   let connecting: Promise<void> = Promise.resolve();
   const reconnect = (interactive: boolean): Promise<void> => {
@@ -187,6 +184,10 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
+    ...registerQueryCommands(services, queries),
+    ...registerRawDataCommands(services),
+    ...registerReportCommands(services),
+    ...registerWatch(services),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(SECTION)) {
         return;
@@ -243,10 +244,12 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   return {
     store, connection, panels, history, plan,
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
+    treeViews: { secureScore: views.secureScore.view, controls: views.controls.view, alerts: views.alerts.view, partner: views.partner.view },
     ready: async () => {
       await started;
       await firstRefresh;
     },
+    resourceCounts: () => ({ storeListeners: store.listenerCount, subscriptions: context.subscriptions.length }),
   };
 }
 

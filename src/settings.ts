@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { CloudName } from './graph/clouds';
 import type { GroupBy } from './model/controls';
+import { settingKeys } from './settingsText';
 
 export type AuthMethod = 'vscode' | 'deviceCode' | 'clientSecret' | 'clientCertificate' | 'environment';
 export type DataSource = 'graph' | 'sample';
@@ -22,6 +23,10 @@ export interface Settings {
   alertPageSize: number;
   autoRefreshMinutes: number;
   statusBar: boolean;
+  /** Watching for new high-severity alerts and score drops: minutes between checks (0 = off). */
+  watchIntervalMinutes: number;
+  scoreDropThreshold: number;
+  scoreDropUnit: 'points' | 'percent';
 }
 
 export const SECTION = 'securityPosture';
@@ -79,6 +84,15 @@ export function readSettings(): { settings: Settings; problems: SettingsProblems
     return fallback;
   };
 
+  const nonNegative = (key: string, fallback: number): number => {
+    const value = config.get<unknown>(key, fallback);
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+      return value;
+    }
+    problems.invalid.push(`${SECTION}.${key}: ${JSON.stringify(value)} is not a number of 0 or more; using ${fallback}.`);
+    return fallback;
+  };
+
   let clientId = String(userValue('clientId', '') ?? '').trim();
   if (clientId && !GUID.test(clientId)) {
     problems.invalid.push(`${SECTION}.clientId: "${clientId}" is not an application (client) id (a GUID); using the default app.`);
@@ -110,8 +124,61 @@ export function readSettings(): { settings: Settings; problems: SettingsProblems
     alertPageSize: int('alerts.pageSize', 10, 2000, 200),
     autoRefreshMinutes: int('autoRefreshMinutes', 0, 1440, 0),
     statusBar: config.get<unknown>('statusBar.enabled', true) !== false,
+    watchIntervalMinutes: int('watch.intervalMinutes', 0, 1440, 5),
+    scoreDropThreshold: nonNegative('watch.scoreDropThreshold', 5),
+    scoreDropUnit: oneOf('watch.scoreDropUnit', config.get('watch.scoreDropUnit', 'points'), ['points', 'percent'] as const, 'points'),
   };
   return { settings, problems };
+}
+
+/**
+ * User-only settings that the workspace's settings files set. VS Code drops workspace values of
+ * application-scoped settings without a word (inspect() does not show them), so the files are
+ * read to tell the user which were ignored.
+ */
+export async function workspaceProtectedKeys(): Promise<string[]> {
+  const files = (vscode.workspace.workspaceFolders ?? []).map(f => ({ uri: vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'), root: undefined as string | undefined }));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  if (workspaceFile && workspaceFile.scheme !== 'untitled') {
+    files.push({ uri: workspaceFile, root: 'settings' });
+  }
+  const protectedKeys = new Set<string>(PROTECTED_KEYS.map(k => `${SECTION}.${k}`));
+  const found = await Promise.all(files.map(async ({ uri, root }) => {
+    try {
+      return settingKeys(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), root).filter(k => protectedKeys.has(k));
+    } catch {
+      return []; // no such file
+    }
+  }));
+  return [...new Set(found.flat())];
+}
+
+/**
+ * Says what is wrong with the settings: in the log every time, in a notification once per
+ * problem (not again on every later settings change while it lasts).
+ */
+export function settingsProblemReporter(log: vscode.LogOutputChannel): (problems: SettingsProblems) => Promise<void> {
+  let toldIgnored = '';
+  let toldInvalid = '';
+  return async ({ ignoredWorkspaceKeys, invalid }) => {
+    const ignored = [...new Set([...ignoredWorkspaceKeys, ...await workspaceProtectedKeys()])].sort().join(', ');
+    if (ignored) {
+      log.warn(`Ignored workspace values of user-only settings: ${ignored}.`);
+    }
+    if (ignored && ignored !== toldIgnored) {
+      void vscode.window.showWarningMessage(
+        `This workspace sets ${ignored}. Those decide where sign-in tokens are sent, so Security Posture only takes them from your user settings; the workspace values are ignored.`);
+    }
+    toldIgnored = ignored;
+    for (const problem of invalid) {
+      log.warn(`Invalid setting: ${problem}`);
+    }
+    if (invalid.length > 0 && invalid.join('\n') !== toldInvalid) {
+      void vscode.window.showWarningMessage(`Security Posture: ${invalid[0]}${invalid.length > 1 ? ` (and ${invalid.length - 1} more; see the log)` : ''}`, 'Open Settings', 'Show Log')
+        .then(choice => choice === 'Open Settings' ? vscode.commands.executeCommand('securityPosture.openSettings') : choice === 'Show Log' ? log.show() : undefined);
+    }
+    toldInvalid = invalid.join('\n');
+  };
 }
 
 export function affectsProtected(event: vscode.ConfigurationChangeEvent): boolean {

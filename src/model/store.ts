@@ -6,6 +6,7 @@ import { PostureError, errorFromException } from '../graph/errors';
 import type { Fetched, PartnerData, SecurityApi } from '../graph/security';
 import type { CustomerInsight, PartnerSecurityAlert, SecureScore, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { ALERT_SEVERITIES, alertFilterOData, DEFAULT_ALERT_FILTER, type AlertFilter } from './alerts';
+import { byId, unique, withoutRepeats } from './repeats';
 
 export interface Section<T> {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -63,6 +64,7 @@ export class PostureStore {
   private readonly sections = new Map<SectionId, Section<unknown>>();
   private readonly inflight = new Map<SectionId, AbortController>();
   private readonly listeners = new Set<(ids: SectionId[]) => void>();
+  private readonly alertListeners = new Set<(alert: SecurityAlert) => void>();
   private api?: SecurityApi;
   private tenantKey?: string;
   private alertFilter: AlertFilter = DEFAULT_ALERT_FILTER;
@@ -75,6 +77,11 @@ export class PostureStore {
   onDidChange(listener: (ids: SectionId[]) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** How many listeners are registered (the endurance test checks that refreshes add none). */
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 
   get<K extends SectionId>(id: K): Section<SectionData[K]> {
@@ -134,8 +141,7 @@ export class PostureStore {
     this.fire(['alerts']);
     try {
       const page = await api.alertsNext(group.nextLink);
-      const known = new Set(group.items.map(a => a.id));
-      group.items.push(...page.items.filter(a => !known.has(a.id)));
+      group.items = unique([...group.items, ...page.items], byId);
       // A nextLink that points back at itself would never end: drop it.
       group.nextLink = page.nextLink !== group.nextLink ? page.nextLink : undefined;
       group.count = page.count ?? group.count;
@@ -147,8 +153,17 @@ export class PostureStore {
     }
   }
 
+  /** Told of every alert a write replaced (query results hold copies of alerts too). */
+  onDidPatchAlert(listener: (alert: SecurityAlert) => void): { dispose(): void } {
+    this.alertListeners.add(listener);
+    return { dispose: () => this.alertListeners.delete(listener) };
+  }
+
   /** Replaces one item in place after a write, so views change without a refetch. */
   patchAlert(alert: SecurityAlert): void {
+    for (const listener of [...this.alertListeners]) {
+      listener(alert);
+    }
     const data = this.get('alerts').data;
     for (const group of data?.groups ?? []) {
       const i = group.items.findIndex(a => a.id === alert.id);
@@ -181,6 +196,7 @@ export class PostureStore {
   dispose(): void {
     this.cancelAll();
     this.listeners.clear();
+    this.alertListeners.clear();
   }
 
   /** Forget the cached data of a tenant (sign-out with "forget"). */
@@ -229,8 +245,9 @@ export class PostureStore {
         return;
       }
       const asOf = this.now().toISOString();
-      this.sections.set(id, { status: 'ready', data: result.data, asOf, stale: false, warnings: result.warnings });
-      this.save(id, asOf, result.data);
+      const data = withoutRepeats(id, result.data as SectionData[typeof id]);
+      this.sections.set(id, { status: 'ready', data, asOf, stale: false, warnings: result.warnings });
+      this.save(id, asOf, data);
     } catch (raw) {
       if (controller.signal.aborted) {
         return;

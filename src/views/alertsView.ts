@@ -91,10 +91,11 @@ function safeToken(value: unknown): string {
   return typeof value === 'string' ? value.replace(/[^A-Za-z0-9]/g, '') : 'unknown';
 }
 
-export function alertNode(ctx: ViewContext, alert: SecurityAlert, parent: Node | undefined, now = ctx.now()): Row {
+/** `id` differs from alertNodeId where one alert shows twice (query rows). */
+export function alertNode(ctx: ViewContext, alert: SecurityAlert, parent: Node | undefined, now = ctx.now(), id = alertNodeId(ctx, alert)): Row {
   const [iconId, color] = SEVERITY_ICON[alert.severity] ?? ['question', undefined];
   const inFlight = ctx.pending.get('alert', alert.id);
-  return new Row(alertNodeId(ctx, alert), parent, {
+  return new Row(id, parent, {
     label: alert.title || '(untitled alert)',
     description: inFlight ? `Updating… ${inFlight.value}` : alertDescription(alert, serviceSourceName(alert.serviceSource), alertStatusName(alert.status), age(alert.createdDateTime, now)),
     icon: inFlight ? icon('loading~spin') : alert.status === 'resolved' ? icon('pass', 'testing.iconPassed') : icon(iconId, color),
