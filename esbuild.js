@@ -45,7 +45,8 @@ const webviewEntries = fs.existsSync(webviewDir)
 
 async function main() {
   const builds = [
-    { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyExternals] },
+    // The Graph client's ES build lets esbuild leave out the parts we do not use (its CommonJS build is 40 KB more).
+    { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [lazyExternals], mainFields: ['module', 'main'] },
     { ...node, entryPoints: ['src/auth/identity.ts'], outfile: 'dist/identity.js' },
     { ...node, entryPoints: ['src/sample/bundle.ts'], outfile: 'dist/sample.js' },
   ];

@@ -75,7 +75,14 @@ export interface GraphServiceOptions {
 }
 
 export const BATCH_LIMIT = 20;
-const EVOLVABLE_ENUMS = 'include-unknown-enum-members';
+/**
+ * Graph runs at most 4 Secure Score and control profile requests of an app at once (graph-api.md
+ * §1.4) and the requests of a batch run together, so those go 4 to a batch, one batch at a time.
+ */
+const SECURE_SCORE_CONCURRENCY = 4;
+const SECURE_SCORE_URL = /^\/?security\/secureScore/i;
+/** `Prefer` value asking for evolvable enum members by name; batched requests carry it themselves. */
+export const EVOLVABLE_ENUMS = 'include-unknown-enum-members';
 
 export class GraphService {
   readonly client: Client;
@@ -137,12 +144,7 @@ export class GraphService {
 
   /** One page of a collection; `pathOrNextLink` is a path or a `@odata.nextLink` followed verbatim. */
   async getPage<T>(pathOrNextLink: string, options: RequestOptions): Promise<PageResult<T>> {
-    const result = await this.get<ODataCollection<T>>(pathOrNextLink, options);
-    const body = result.data;
-    if (!body || !Array.isArray(body.value)) {
-      throw new PostureError('invalidResponse', 'Microsoft Graph answered without a list of items.', { status: result.status });
-    }
-    return { items: body.value, nextLink: body['@odata.nextLink'], count: body['@odata.count'], warnings: result.warnings };
+    return pageOf(await this.get<ODataCollection<T>>(pathOrNextLink, options));
   }
 
   /**
@@ -180,7 +182,8 @@ export class GraphService {
   }
 
   /**
-   * JSON batching: requests go out in batches of at most 20, in parallel; inner 429s are retried
+   * JSON batching: requests go out in batches of at most 20, in parallel (Secure Score ones 4 at a
+   * time, see SECURE_SCORE_CONCURRENCY); inner 429s are retried
    * after their Retry-After (the SDK does not do that), inner 424s are reported as such.
    * Answers come back correlated by id, in the order asked.
    */
@@ -188,11 +191,18 @@ export class GraphService {
     const results = new Map<string, BatchResponse>();
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const chunks: BatchRequest[][] = [];
-      for (let i = 0; i < pending.length; i += BATCH_LIMIT) {
-        chunks.push(pending.slice(i, i + BATCH_LIMIT));
-      }
-      const answers = (await Promise.all(chunks.map(chunk => this.sendBatch(version, chunk, options)))).flat();
+      const send = (chunk: BatchRequest[]) => this.sendBatch(version, chunk, options);
+      const [parallel, serial] = await Promise.all([
+        Promise.all(chunked(pending.filter(r => !SECURE_SCORE_URL.test(r.url)), BATCH_LIMIT).map(send)),
+        (async () => {
+          const out: BatchResponse[][] = [];
+          for (const chunk of chunked(pending.filter(r => SECURE_SCORE_URL.test(r.url)), SECURE_SCORE_CONCURRENCY)) {
+            out.push(await send(chunk));
+          }
+          return out;
+        })(),
+      ]);
+      const answers = [...parallel, ...serial].flat();
       for (const answer of answers) {
         results.set(answer.id, answer);
       }
@@ -280,6 +290,15 @@ export class GraphService {
   }
 }
 
+/** A collection answer as one page; throws when it carries no list. */
+export function pageOf<T>(result: GraphResult<ODataCollection<T>>): PageResult<T> {
+  const body = result.data;
+  if (!body || !Array.isArray(body.value)) {
+    throw new PostureError('invalidResponse', 'Microsoft Graph answered without a list of items.', { status: result.status });
+  }
+  return { items: body.value, nextLink: body['@odata.nextLink'], count: body['@odata.count'], warnings: result.warnings };
+}
+
 /** `199 - "Microsoft/WDATP/401/228", 199 - "Microsoft/IPC/504/10000"` → providers and statuses. */
 export function parseWarnings(header: string | null): PartialWarning[] {
   if (!header) {
@@ -293,6 +312,14 @@ export function parseWarnings(header: string | null): PartialWarning[] {
     warnings.push({ provider, status: Number.isFinite(status) ? status : 0 });
   }
   return warnings.length > 0 ? warnings : [{ provider: header, status: 0 }];
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+  return chunks;
 }
 
 export function headerOf(headers: Record<string, string>, name: string): string | undefined {

@@ -22,7 +22,7 @@ import { failedRun, mergeResults, printResults, readResults, Results, writeResul
 async function main(): Promise<number> {
   const index = process.argv.indexOf('--profile');
   const names = index >= 0 ? process.argv[index + 1]?.split(',') : undefined;
-  const chosen = profiles.filter(p => !names || names.includes(p.name));
+  const chosen = profiles.filter(p => (names ? names.includes(p.name) : !p.optIn));
   const runs: Results[] = [];
   for (const profile of chosen) {
     if (findFiles(profile.glob, repoRoot).length === 0) {

@@ -7,7 +7,8 @@ import { SecurityApi } from '../../src/graph/security';
 import type { TenantDataset } from '../../src/graph/types';
 import { alertFilterOData } from '../../src/model/alerts';
 import { PostureStore, type CacheStorage } from '../../src/model/store';
-import { GraphEngine } from '../../src/sample/engine';
+import { GraphEngine, type EngineOptions } from '../../src/sample/engine';
+import { graphErrorResponse } from '../../src/sample/errors';
 import { generateTenant } from '../../src/sample/generator';
 import type { Caller } from '../../src/sample/protocol';
 
@@ -30,8 +31,8 @@ class MapCache implements CacheStorage {
   }
 }
 
-function setup(dataset: TenantDataset = generateTenant({ now: NOW }), permissions = ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All']) {
-  const engine = new GraphEngine(dataset, { now: () => NOW });
+function setup(dataset: TenantDataset = generateTenant({ now: NOW }), permissions = ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All'], engineOptions: EngineOptions = {}) {
+  const engine = new GraphEngine(dataset, { now: () => NOW, ...engineOptions });
   const caller: Caller = { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions };
   const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: engine, caller } });
   const cache = new MapCache();
@@ -55,9 +56,44 @@ describe('store over the sample engine', () => {
       assert.equal(store.get(id).stale, false, id);
       assert.equal(store.get(id).asOf, NOW.toISOString(), id);
     }
-    // One request per severity, secure scores, profiles, partner score (expanded), customers (pages), partner alerts.
+    // First pages share one $batch per version and permission: secure scores + profiles, the five
+    // severities, the partner score (expanded) + customers + partner alerts; then customer pages.
     const customerPages = Math.ceil(dataset.customerInsights.length / 100);
-    assert.equal(graph.requestCount, 5 + 1 + 1 + 1 + customerPages + 1);
+    assert.equal(graph.requestCount, 3 + customerPages - 1);
+  });
+
+  it('keeps per-section warnings, errors, retries and evolvable enums inside the refresh\'s $batch', async () => {
+    const dataset = generateTenant({ now: NOW });
+    const plain = new GraphEngine(dataset, { now: () => NOW });
+    const inner: string[] = [];
+    let unavailable = 1;
+    const { store, graph } = setup(dataset, undefined, {
+      interceptor: (req, caller, { inBatch }) => {
+        if (!inBatch) {
+          return undefined;
+        }
+        inner.push(req.url);
+        if (/secureScores\?/.test(req.url)) {
+          const answer = plain.handle(req, caller);
+          return { ...answer, status: 206, headers: { ...answer.headers, Warning: '199 - "Microsoft/WDATP/401/228"' } };
+        }
+        if (/secureScoreControlProfiles/.test(req.url) && unavailable-- > 0) {
+          return graphErrorResponse(503, 'serviceNotAvailable', 'Try later.', { headers: { 'Retry-After': '0' } });
+        }
+        return /partner\/securityAlerts/.test(req.url) ? graphErrorResponse(403, 'Forbidden', 'Missing application permissions.') : undefined;
+      },
+    });
+    store.configureAlerts({ statuses: [], days: 365 }, 200);
+    await store.refresh();
+    assert.equal(inner.length, 10, 'every first page went in a batch');
+    assert.deepEqual(store.get('scores').warnings, [{ provider: 'Microsoft/WDATP', status: 401 }]);
+    assert.equal(store.get('profiles').status, 'ready', 'an inner 503 is sent again on its own');
+    assert.equal(store.get('profiles').data!.length, dataset.controlProfiles.length);
+    assert.equal(store.get('partnerAlerts').error?.kind, 'notPartner');
+    assert.equal(store.get('customers').status, 'ready', 'a failing request does not fail its batch');
+    const sources = store.get('alerts').data!.groups.flatMap(g => g.items.map(a => a.serviceSource));
+    assert.ok(sources.includes('microsoftSentinel') && !sources.includes('unknownFutureValue'), 'inner requests ask for evolvable enum members');
+    assert.equal(graph.requestCount, 3 + 1);
   });
 
   it('counts each severity exactly as Graph would for the default filter', async () => {

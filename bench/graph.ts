@@ -1,0 +1,67 @@
+// The emulated Graph the refresh and bulk scenarios run against, and the measured client
+// processes they start: loopback HTTPS, a fixed latency per request, Graph's concurrency limits.
+import { fork } from 'node:child_process';
+import * as path from 'node:path';
+import type { TenantDataset } from '../src/graph/types';
+import type { ServerCertificates } from '../test/emulator/certs';
+import { isBatchPath } from '../test/emulator/faults';
+import { GRAPH_LIMITS, startEmulator, type Emulator } from '../test/emulator/server';
+import type { EmulatorAddress, Job, JobResult } from './client';
+
+export interface GraphOptions {
+  latencyMs: number;
+  certificates: ServerCertificates;
+  /** Graph's per-minute budgets too (the refresh stays far below them). */
+  rateLimits?: boolean;
+  /** Let Defender (`scid_`) control profiles be patched: the bench needs 100 profiles. */
+  writableScid?: boolean;
+}
+
+export function startGraph(dataset: TenantDataset, options: GraphOptions): Promise<Emulator> {
+  return startEmulator({
+    dataset,
+    certificates: options.certificates,
+    latencyMs: options.latencyMs,
+    concurrency: GRAPH_LIMITS.concurrency,
+    rateLimits: options.rateLimits ? GRAPH_LIMITS.rateLimits : undefined,
+    engine: options.writableScid ? { rejectScid: false } : undefined,
+  });
+}
+
+export function address(emulator: Emulator): EmulatorAddress {
+  return { url: emulator.url, tenantId: emulator.tenantId, caCertPath: emulator.caCertPath, clients: emulator.clients };
+}
+
+const JOB_TIMEOUT_MS = 180_000;
+/** Our side is quick, so it runs this many times and the median run counts (the baseline runs once). */
+export const OUR_RUNS = 3;
+
+/** Runs one job in a fresh client process (with `gc` exposed so memory starts clean). */
+export function runJob(job: Job): Promise<JobResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'client.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const timer = setTimeout(() => child.kill(), JOB_TIMEOUT_MS);
+    let answer: JobResult | { error: string } | undefined;
+    child.on('message', message => (answer = message as JobResult | { error: string }));
+    child.on('error', reject);
+    child.on('exit', code => {
+      clearTimeout(timer);
+      if (answer && !('error' in answer)) {
+        resolve(answer);
+      } else {
+        reject(new Error(`${job.kind} (${job.mode}) failed: ${answer?.error ?? `the client process ended with code ${code}`}`));
+      }
+    });
+    child.send(job);
+  });
+}
+
+/** What the emulator saw: HTTP requests (a $batch counts once) and Graph requests (each page, inner ones included). */
+export function graphTraffic(emulator: Emulator): { http: number; graph: number; throttled: number } {
+  const log = emulator.requests.filter(r => /^\/(v1\.0|beta)\//i.test(r.path));
+  return {
+    http: log.filter(r => !r.inBatch).length,
+    graph: log.filter(r => r.inBatch || !isBatchPath(r.path)).length,
+    throttled: log.filter(r => r.status === 429).length,
+  };
+}

@@ -1,0 +1,107 @@
+// `npm run bench`: bundle, activation, first paint, full refresh, bulk update and chart, each
+// against a baseline in the same run, as one Markdown table (also bench/results/latest.json).
+// Exits non-zero when a measure is over its budget. Graph is the loopback HTTPS emulator.
+//
+//   node out/bench/run.js [--latency 80] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
+//
+// Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createServerCertificates } from '../test/emulator/certs';
+import { bulkScenarios } from './bulk';
+import { activationScenario, bundleScenario, productionBuild } from './bundle';
+import { chartScenario } from './chart';
+import { BENCH_SCALES, refreshScenarios, type Scale } from './refresh';
+import { markdownTable, updateReadme, withinBudget, type Measure } from './report';
+import { vscodeScenario } from './vscode';
+
+const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart'] as const;
+type Scenario = typeof SCENARIOS[number];
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+interface Options {
+  latencyMs: number;
+  scenarios: Scenario[];
+  scales: Scale[];
+  readme: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { latencyMs: 80, scenarios: [...SCENARIOS], scales: Object.keys(BENCH_SCALES) as Scale[], readme: false };
+  const list = <T extends string>(value: string | undefined, known: readonly T[]): T[] => {
+    const items = (value ?? '').split(',').filter(Boolean);
+    const unknown = items.filter(i => !(known as readonly string[]).includes(i));
+    if (unknown.length > 0 || items.length === 0) {
+      throw new Error(`expected a comma-separated list of ${known.join(', ')}; got "${value ?? ''}"`);
+    }
+    return items as T[];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    switch (argv[i]) {
+      case '--latency': options.latencyMs = Number(argv[++i]); break;
+      case '--only': options.scenarios = list(argv[++i], SCENARIOS); break;
+      case '--skip': { const skip = list(argv[++i], SCENARIOS); options.scenarios = options.scenarios.filter(s => !skip.includes(s)); break; }
+      case '--scales': options.scales = list(argv[++i], Object.keys(BENCH_SCALES) as Scale[]); break;
+      case '--readme': options.readme = true; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (!(options.latencyMs >= 0 && options.latencyMs <= 2000)) {
+    throw new Error('--latency takes milliseconds from 0 to 2000');
+  }
+  return options;
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-bench-'));
+  const certificates = await createServerCertificates();
+  const measures: Measure[] = [];
+  const step = async (scenario: Scenario, run: () => Promise<Measure[]>) => {
+    if (options.scenarios.includes(scenario)) {
+      const t = Date.now();
+      console.log(`[bench] ${scenario}…`);
+      measures.push(...await run());
+      console.log(`[bench] ${scenario} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+  };
+  try {
+    const needsBuild = options.scenarios.some(s => s === 'bundle' || s === 'activation' || s === 'vscode' || s === 'chart');
+    const build = needsBuild ? await productionBuild(work) : undefined;
+    await step('bundle', async () => bundleScenario(build!));
+    await step('activation', async () => activationScenario(build!));
+    await step('vscode', async () => vscodeScenario(build!, work));
+    await step('refresh', () => refreshScenarios(options.scales, options.latencyMs, certificates));
+    await step('bulk', () => bulkScenarios(options.latencyMs, certificates));
+    await step('chart', () => chartScenario(build!, work));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.rmSync(certificates.dir, { recursive: true, force: true });
+  }
+
+  const seconds = (Date.now() - started) / 1000;
+  const table = markdownTable(measures);
+  const summary = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, `
+    + `${options.latencyMs} ms injected latency per request, Graph's concurrency limits; the run took ${seconds.toFixed(0)} s.`;
+  console.log(`\n${summary}\n\n${table}\n`);
+  const results = path.join(repoRoot, 'bench', 'results');
+  fs.mkdirSync(results, { recursive: true });
+  fs.writeFileSync(path.join(results, 'latest.json'), `${JSON.stringify({ date: new Date().toISOString(), latencyMs: options.latencyMs, cpus: os.cpus().length, node: process.version, seconds, measures }, null, 2)}\n`);
+  if (options.readme && !updateReadme(path.join(repoRoot, 'README.md'), table, summary)) {
+    console.error('[bench] README.md has no <!-- bench:start --> / <!-- bench:end --> markers; not updated');
+  }
+  const over = measures.filter(m => !withinBudget(m));
+  for (const m of over) {
+    console.error(`[bench] over budget: ${m.scenario} ${m.scale} ${m.measure}: ${m.ours}${m.failure ? ` (${m.failure})` : ''}`);
+  }
+  console.log(`[bench] ${measures.length - over.length} within budget, ${over.length} over; results in bench/results/latest.json`);
+  return over.length > 0 ? 1 : 0;
+}
+
+main().then(code => process.exit(code), error => {
+  console.error('[bench]', error);
+  process.exit(2);
+});
