@@ -68,11 +68,13 @@ export class Connection implements vscode.Disposable {
       }
       return;
     }
+    // "Sign out" holds for every sign-in method (an app-only one could otherwise sign in again at
+    // the next start or settings change) until the user signs in.
+    if (!interactive && this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) {
+      this.setSignedOut();
+      return;
+    }
     if (signIn.vscode) {
-      if (!interactive && this.context.globalState.get<boolean>(SIGNED_OUT_KEY)) {
-        this.setSignedOut();
-        return;
-      }
       const core = [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
       const session = interactive
         ? await signIn.vscode.interactive(() => signIn.vscode!.getSession(core, true))

@@ -106,22 +106,38 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   });
 
   let firstRefresh: Promise<void> = Promise.resolve();
+  // Each setContext is a round trip to the window; the view chrome is updated on every store
+  // change, so only changes are sent (else a refresh queues dozens and the heap swells).
+  const contexts = new Map<string, boolean>();
+  const setContext = (key: string, value: boolean) => {
+    if (contexts.get(key) !== value) {
+      contexts.set(key, value);
+      void vscode.commands.executeCommand('setContext', `securityPosture.${key}`, value);
+    }
+  };
   const applySettings = () => {
     const s = current.settings;
     store.configureAlerts({ statuses: s.alertStatuses, days: s.alertDays }, s.alertPageSize);
     statusBar.setEnabled(s.statusBar);
-    void vscode.commands.executeCommand('setContext', 'securityPosture.showDeprecated', s.showDeprecated);
+    setContext('showDeprecated', s.showDeprecated);
   };
   const updateViewChrome = () => {
     const state = connection.state;
-    void vscode.commands.executeCommand('setContext', 'securityPosture.sample', state.kind === 'sample');
-    void vscode.commands.executeCommand('setContext', 'securityPosture.signedIn', state.kind === 'graph');
-    void vscode.commands.executeCommand('setContext', 'securityPosture.signedOut', state.kind === 'signedOut');
-    void vscode.commands.executeCommand('setContext', 'securityPosture.appOnly', state.kind === 'graph' && !state.signIn.delegated);
+    setContext('sample', state.kind === 'sample');
+    setContext('signedIn', state.kind === 'graph');
+    setContext('signedOut', state.kind === 'signedOut');
+    setContext('appOnly', state.kind === 'graph' && !state.signIn.delegated);
     for (const { view, provider } of Object.values(views)) {
-      view.description = state.kind === 'signedOut' ? undefined : connection.label;
+      // Assigned only when changed: each assignment is a message to the window too.
+      const description = state.kind === 'signedOut' ? undefined : connection.label;
       // `undefined`, not null/empty: anything else keeps the welcome view from coming back.
-      view.message = state.kind === 'signedOut' && state.reason ? `Not connected: ${state.reason.message}` : provider.staleMessage();
+      const message = state.kind === 'signedOut' && state.reason ? `Not connected: ${state.reason.message}` : provider.staleMessage();
+      if (view.description !== description) {
+        view.description = description;
+      }
+      if (view.message !== message) {
+        view.message = message;
+      }
     }
     statusBar.update();
   };

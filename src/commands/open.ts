@@ -1,15 +1,30 @@
 // Opening links from Graph (https only) and copying values.
 import * as vscode from 'vscode';
-import { isHttpsUrl } from '../graph/clouds';
+import { isHttpsUrl, isMicrosoftHost } from '../graph/clouds';
 import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert, SecurityRequirement } from '../graph/types';
 import { PostureError } from '../graph/errors';
+import { safeLabel } from '../model/format';
 import { registerCommand, rowData, type Services } from './command';
 import type { Row } from '../views/node';
 
-/** Opens a link that came from Graph: only https, and VS Code's link protection still asks for unknown hosts. */
+/**
+ * Opens a link that came from Graph, which anyone who can raise an alert can write: only https,
+ * and it says where it goes: a Microsoft site in the status bar, any other site in a question
+ * first. VS Code's own link protection still applies after that.
+ */
 export async function openGraphLink(url: string | null | undefined, what: string): Promise<void> {
   if (!isHttpsUrl(url)) {
-    throw new PostureError('badRequest', `${what} has no https link to open${url ? ` (refused: ${String(url).slice(0, 80)})` : ''}.`);
+    throw new PostureError('badRequest', `${what} has no https link to open${url ? ` (refused: ${safeLabel(url, 80)})` : ''}.`);
+  }
+  const host = new URL(url).host;
+  if (isMicrosoftHost(host)) {
+    vscode.window.setStatusBarMessage(`$(link-external) Opening ${host}…`, 5000);
+  } else {
+    const choice = await vscode.window.showWarningMessage(`${what} links to ${host}, which is not a Microsoft site. Open it?`,
+      { modal: true, detail: `${safeLabel(url, 500)}\n\nThe link comes from Microsoft Graph data, which the people and tools that raise alerts can write.` }, 'Open');
+    if (choice !== 'Open') {
+      return;
+    }
   }
   await vscode.env.openExternal(vscode.Uri.parse(url, true));
 }
@@ -19,7 +34,7 @@ async function pickAlert(s: Services): Promise<SecurityAlert | undefined> {
   if (alerts.length === 0) {
     throw new PostureError('notFound', 'No alerts are loaded. Refresh the Alerts view first.');
   }
-  const picked = await vscode.window.showQuickPick(alerts.map(a => ({ label: a.title, description: `${a.severity} · ${a.status}`, detail: a.id, alert: a })), {
+  const picked = await vscode.window.showQuickPick(alerts.map(a => ({ label: safeLabel(a.title), description: safeLabel(`${a.severity} · ${a.status}`), detail: a.id, alert: a })), {
     title: 'Open Alert in Microsoft Defender Portal', matchOnDescription: true, matchOnDetail: true,
   });
   return picked?.alert;

@@ -66,14 +66,17 @@ function tell(s: Services, reports: Reports, what: string, results: ItemResult[]
   for (const r of failed) {
     s.log.warn(`${what}: "${r.title}" (${r.id}) failed: ${r.reason}`);
   }
-  const runRetry = (ids: string[]) => retry(ids).catch(error => s.log.error(`${what}: retry failed: ${error?.message ?? error}`));
+  const runRetry = (ids: string[]) => retry(ids).catch(error => {
+    s.log.error(`${what}: retry failed: ${error?.message ?? error}`);
+    void vscode.window.showErrorMessage(`${what}: ${safeLabel(error?.message ?? error, 500)}`);
+  });
   if (results.length === 1) {
     const [r] = results;
     if (r.outcome !== 'failed') {
       void vscode.window.setStatusBarMessage(`$(check) ${what}: "${safeLabel(r.title, 60)}" ${r.outcome}.`, 5000);
       return;
     }
-    void vscode.window.showErrorMessage(`${what}: "${safeLabel(r.title, 80)}" was not changed. ${r.reason ?? ''}`, 'Retry', 'Show Log').then(choice => {
+    void vscode.window.showErrorMessage(`${what}: "${safeLabel(r.title, 80)}" was not changed. ${safeLabel(r.reason, 500)}`, 'Retry', 'Show Log').then(choice => {
       if (choice === 'Retry') {
         void runRetry([r.id]);
       } else if (choice === 'Show Log') {
@@ -295,8 +298,12 @@ async function applyAlertChange(s: Services, reports: Reports, alerts: SecurityA
     return;
   }
   tell(s, reports, 'Update alerts', ordered, async failed => {
-    const again = loadedAlerts(s).filter(a => failed.includes(a.id));
-    await applyAlertChange(s, reports, again.length ? again : alerts.filter(a => failed.includes(a.id)), change, false);
+    // As Graph has them now: a comment whose answer was lost may have landed since, and must not be sent twice.
+    const fresh = await writes(s).readAlerts(failed);
+    if (fresh.size < failed.length) {
+      throw new PostureError('offline', `${failed.length - fresh.size} of the alerts could not be read to check what already changed, so nothing was sent. Try again.`);
+    }
+    await applyAlertChange(s, reports, failed.map(id => fresh.get(id)!), change, false);
   });
 }
 

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { SectionId } from '../model/store';
 import { SECTION } from '../settings';
+import { idPart } from '../views/node';
 import { registerCommand, type Services } from './command';
 
 const VIEW_SECTIONS: Record<string, SectionId[]> = {
@@ -61,7 +62,7 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
     registerCommand(s, 'securityPosture.revealCategory', async (category: string) => {
       const { view, provider } = s.views.controls;
       const roots = await provider.getChildren();
-      const group = roots.find(n => n.id.endsWith(`/group/category/${category}`));
+      const group = roots.find(n => n.id.endsWith(`/group/category/${idPart(category)}`));
       if (group) {
         await view.reveal(group, { expand: true, focus: true, select: true });
       } else {

@@ -59,15 +59,29 @@ export function resolveCloud(name: CloudName, custom?: { graphEndpoint: string; 
   };
 }
 
+/**
+ * A link from Graph data that may be offered: https, no user:password@ (which can make
+ * `https://security.microsoft.com@attacker.example` look like Microsoft), and no invisible or
+ * control characters that could disguise where it goes.
+ */
 export function isHttpsUrl(value: string | null | undefined): value is string {
-  if (!value) {
+  if (typeof value !== 'string' || !value || /[\u0000-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF\s]/.test(value)) {
     return false;
   }
   try {
-    return new URL(value).protocol === 'https:';
+    const url = new URL(value);
+    return url.protocol === 'https:' && !url.username && !url.password;
   } catch {
     return false;
   }
+}
+
+/** Sites Microsoft's portals and docs live on, in every cloud; links elsewhere are confirmed first. */
+const MICROSOFT_DOMAINS = ['microsoft.com', 'microsoft.us', 'security.apps.mil', 'azure.com', 'azure.us', 'azure.cn', 'office.com', 'cloud.microsoft', 'aka.ms'];
+
+export function isMicrosoftHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return MICROSOFT_DOMAINS.some(d => h === d || h.endsWith(`.${d}`));
 }
 
 function trimSlash(url: string): string {

@@ -44,8 +44,8 @@ export class WriteApi {
 
   /**
    * POST one comment per alert. A comment is not idempotent: after an ambiguous failure (5xx,
-   * timeout, reset) the alert is read back, and the comment is sent again only if it is not there.
-   * Graph answers with the alert's whole comment list.
+   * timeout, reset) the alert is read back, and the comment is sent again only if Graph did answer
+   * and the comment is not there. Graph answers with the alert's whole comment list.
    */
   async addComments(items: { id: string; comment: string }[], signal?: AbortSignal): Promise<Map<string, WriteResult<AlertComment[]>>> {
     const started = Date.now();
@@ -55,19 +55,25 @@ export class WriteApi {
     }));
     const results = await this.run<{ value?: AlertComment[] }>('v1.0', 'alerts', requests, signal, false);
     const out = new Map<string, WriteResult<AlertComment[]>>();
-    const retry: typeof requests = [];
-    for (const item of items) {
+    const ambiguous = items.filter(i => !results.get(i.id)!.ok && RETRYABLE(results.get(i.id)!.status));
+    for (const item of items.filter(i => !ambiguous.includes(i))) {
       const r = results.get(item.id)!;
-      if (r.ok || !RETRYABLE(r.status)) {
-        out.set(item.id, { ...r, body: r.body?.value });
-        continue;
-      }
-      // Ambiguous: did the first attempt write it?
-      const landed = await this.graph.get<SecurityAlert>(`/security/alerts_v2/${encodeURIComponent(item.id)}`, { area: 'alerts', signal })
-        .then(res => (res.data.comments ?? []).some(c => c.comment === item.comment && Date.parse(c.createdDateTime) >= started - 120_000) ? res.data.comments : undefined)
-        .catch(() => undefined);
-      if (landed) {
-        out.set(item.id, { ok: true, status: 200, body: landed });
+      out.set(item.id, { ...r, body: r.body?.value });
+    }
+    // Ambiguous: did the first attempt write it? Read back; an alert that cannot be read is not sent again.
+    const current = ambiguous.length > 0 ? await this.readAlerts(ambiguous.map(i => i.id), signal).catch(() => new Map<string, SecurityAlert>()) : new Map<string, SecurityAlert>();
+    const retry: typeof requests = [];
+    for (const item of ambiguous) {
+      const r = results.get(item.id)!;
+      const alert = current.get(item.id);
+      const comments = alert?.comments ?? [];
+      if (comments.some(c => c.comment === item.comment && Date.parse(c.createdDateTime) >= started - 120_000)) {
+        out.set(item.id, { ok: true, status: 200, body: comments });
+      } else if (r.status === 0 || !alert) {
+        // No answer (timeout, lost connection: Graph may still be writing it) or no way to check:
+        // sending it again now could add it twice. Reported failed; "Retry Failed" reads the alert first.
+        out.set(item.id, { ok: false, status: 0, error: new PostureError(r.error?.kind ?? 'offline',
+          `The comment could not be confirmed and may still be added, so it was not sent again. Retry Failed checks the alert first. (${r.error?.message ?? 'no answer'})`, { cause: r.error }) });
       } else {
         retry.push(requests.find(q => q.key === item.id)!);
       }
@@ -79,6 +85,12 @@ export class WriteApi {
       }
     }
     return out;
+  }
+
+  /** The alerts as Graph has them now (20 to a $batch); those it could not read are left out. */
+  async readAlerts(ids: string[], signal?: AbortSignal): Promise<Map<string, SecurityAlert>> {
+    const answers = await this.graph.batch('v1.0', ids.map((id, i) => ({ id: String(i + 1), method: 'GET' as const, url: `/security/alerts_v2/${encodeURIComponent(id)}` })), { area: 'alerts', signal });
+    return new Map(answers.flatMap((a, i) => (a.status === 200 && (a.body as SecurityAlert)?.id ? [[ids[i], a.body as SecurityAlert]] : [])));
   }
 
   /** PATCH a partner security alert (beta); 200 with the updated alert and its new activity log entry. */
@@ -129,8 +141,10 @@ export class WriteApi {
       if (error.kind === 'canceled' || error.kind === 'signIn') {
         throw error;
       }
-      // The batch itself failed (offline, 5xx on $batch): every item failed, ambiguously.
-      return new Map(requests.map(r => [r.key, { ok: false, status: 0, error }]));
+      // The batch itself failed: every item failed, ambiguously. A 5xx was an answer (Graph is done
+      // with it, so reading back tells); no answer at all (status 0) may still be in progress.
+      const status = error.kind === 'server' ? error.details.status ?? 0 : 0;
+      return new Map(requests.map(r => [r.key, { ok: false, status, error }]));
     }
     return new Map(answers.map((a, i) => [requests[i].key, toResult<T>(a, area)]));
   }

@@ -6,7 +6,8 @@ export function humanize(value: string | null | undefined): string {
     return '';
   }
   const spaced = value.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').trim();
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase();
+  // Unknown enum members are Graph's text, not ours: bounded and never a link.
+  return safeLabel(spaced.charAt(0).toUpperCase() + spaced.slice(1).toLowerCase(), 200);
 }
 
 function lookup(table: Record<string, string>, value: string | null | undefined): string {
@@ -145,9 +146,14 @@ export function plainText(html: string | null | undefined, max = 2000): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Strips bidi overrides and zero-width characters that could disguise a label, and bounds length. */
+/**
+ * Strips bidi overrides and zero-width characters that could disguise a label, and bounds length.
+ * Also breaks `[text](target)`: notifications and prompts render that as a link (command links
+ * included), and titles from Graph end up in them.
+ */
 export function safeLabel(value: unknown, max = 300): string {
   const text = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-  const cleaned = text.replace(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u0000-\u0008\u000B-\u001F\u007F]/g, '').replace(/\s+/g, ' ').trim();
+  const cleaned = text.replace(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u2028\u2029\uFEFF\u0000-\u0008\u000B-\u001F\u007F]/g, '').replace(/\s+/g, ' ').trim()
+    .replace(/\]\(/g, '] (');
   return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
 }

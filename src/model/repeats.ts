@@ -18,6 +18,14 @@ export function unique<T>(items: T[], key: (item: T) => unknown): T[] {
 
 export const byId = (item: { id?: unknown }) => item?.id;
 
+/**
+ * The nextLink of a page, unless every item is in already (Graph's exact `@odata.count`): a link
+ * past the end, such as one pointing back at the page itself, would show a "Load more" that loops.
+ */
+export function nextLinkIfMore(nextLink: string | undefined, loaded: number, count: number | undefined): string | undefined {
+  return count !== undefined && loaded >= count ? undefined : nextLink;
+}
+
 export function withoutRepeats<K extends SectionId>(id: K, data: SectionData[K]): SectionData[K] {
   switch (id) {
     case 'alerts': {

@@ -2,7 +2,7 @@
 // per-category points. Category totals are summed from controlScores (Graph's tenant-level
 // numbers are known to drift from the portal; summing controls matches it).
 import type { ControlScore, SecureScore, SecureScoreControlProfile } from '../graph/types';
-import { COMPARISON_NAMES } from './format';
+import { comparisonName } from './format';
 
 export const CATEGORIES = ['Identity', 'Data', 'Device', 'Apps', 'Infrastructure'] as const;
 
@@ -90,7 +90,7 @@ export function comparisons(snapshot: SecureScore, ownPercent: number): Comparis
     } else if (c.basis === 'IndustryTypes' && typeof c.categoryValue === 'string' && c.categoryValue) {
       detail = c.categoryValue;
     }
-    rows.push({ basis: c.basis, label: COMPARISON_NAMES[c.basis] ?? c.basis, averagePercent: round2(average), difference: round2(ownPercent - average), detail });
+    rows.push({ basis: c.basis, label: comparisonName(c.basis), averagePercent: round2(average), difference: round2(ownPercent - average), detail });
   }
   return rows;
 }

@@ -6,7 +6,7 @@ import { PostureError, errorFromException } from '../graph/errors';
 import type { Fetched, PartnerData, SecurityApi } from '../graph/security';
 import type { CustomerInsight, PartnerSecurityAlert, SecureScore, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { ALERT_SEVERITIES, alertFilterOData, DEFAULT_ALERT_FILTER, type AlertFilter } from './alerts';
-import { byId, unique, withoutRepeats } from './repeats';
+import { byId, nextLinkIfMore, unique, withoutRepeats } from './repeats';
 
 export interface Section<T> {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -59,11 +59,14 @@ interface CacheEntry<T> {
 
 const CACHE_PREFIX = 'securityPosture.cache/';
 const CACHE_VERSION = 1;
+const RESAVE_UNCHANGED_MS = 10 * 60_000;
 
 export class PostureStore {
   private readonly sections = new Map<SectionId, Section<unknown>>();
   private readonly inflight = new Map<SectionId, AbortController>();
   private readonly listeners = new Set<(ids: SectionId[]) => void>();
+  /** What was last written per cache key, and when (the data's "as of"). */
+  private readonly saved = new Map<string, { json: string; at: number }>();
   private readonly alertListeners = new Set<(alert: SecurityAlert) => void>();
   private api?: SecurityApi;
   private tenantKey?: string;
@@ -142,9 +145,9 @@ export class PostureStore {
     try {
       const page = await api.alertsNext(group.nextLink);
       group.items = unique([...group.items, ...page.items], byId);
-      // A nextLink that points back at itself would never end: drop it.
-      group.nextLink = page.nextLink !== group.nextLink ? page.nextLink : undefined;
       group.count = page.count ?? group.count;
+      // A nextLink that points back at itself would never end: drop it.
+      group.nextLink = page.nextLink !== group.nextLink ? nextLinkIfMore(page.nextLink, group.items.length, group.count) : undefined;
     } catch (error) {
       group.error = errorFromException(error);
     } finally {
@@ -204,7 +207,9 @@ export class PostureStore {
     if (!this.cache) {
       return;
     }
-    await Promise.all(this.cache.keys().filter(k => k.startsWith(`${CACHE_PREFIX}${tenantKey}/`)).map(k => this.cache!.update(k, undefined)));
+    const prefix = `${CACHE_PREFIX}${tenantKey}/`;
+    [...this.saved.keys()].filter(k => k.startsWith(prefix)).forEach(k => this.saved.delete(k));
+    await Promise.all(this.cache.keys().filter(k => k.startsWith(prefix)).map(k => this.cache!.update(k, undefined)));
   }
 
   private async fetchSection(api: SecurityApi, id: SectionId, signal: AbortSignal): Promise<Fetched<unknown>> {
@@ -226,7 +231,9 @@ export class PostureStore {
     return {
       data: {
         filter,
-        groups: pages.map((page, i) => ({ severity: ALERT_SEVERITIES[i], items: page.items, count: page.count, nextLink: page.nextLink, loadingMore: false })),
+        groups: pages.map((page, i) => ({
+          severity: ALERT_SEVERITIES[i], items: page.items, count: page.count, nextLink: nextLinkIfMore(page.nextLink, page.items.length, page.count), loadingMore: false,
+        })),
       },
       warnings: pages.flatMap(p => p.warnings),
     };
@@ -302,7 +309,18 @@ export class PostureStore {
     if (!this.cache || !this.tenantKey) {
       return;
     }
-    void Promise.resolve(this.cache.update(this.cacheKey(this.tenantKey, id), { asOf, data: compactForCache(id, data) })).catch(() => undefined);
+    const key = this.cacheKey(this.tenantKey, id);
+    const compact = compactForCache(id, data);
+    const json = JSON.stringify(compact);
+    const at = Date.parse(asOf);
+    const last = this.saved.get(key);
+    // Every write goes to the window's storage (scores are about 1.5 MB): data that did not change
+    // is written again only now and then, to move its "as of" on.
+    if (last && last.json === json && at - last.at < RESAVE_UNCHANGED_MS) {
+      return;
+    }
+    this.saved.set(key, { json, at });
+    void Promise.resolve(this.cache.update(key, { asOf, data: compact })).catch(() => undefined);
   }
 }
 

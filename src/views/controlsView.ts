@@ -4,7 +4,7 @@ import { buildControlRows, groupControls, type ControlRow } from '../model/contr
 import { controlStateName, dateTime, plainText, points, safeLabel } from '../model/format';
 import { sortSnapshots } from '../model/secureScore';
 import { isHttpsUrl } from '../graph/clouds';
-import { icon, type Node, Row, tooltip } from './node';
+import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 import { categoryIcon } from './secureScoreView';
 
@@ -32,7 +32,7 @@ export function controlsRoots(ctx: ViewContext): Node[] {
   }
   const asOf = asOfText(section, ctx.now());
   for (const group of groups) {
-    rows.push(new Row(`${id}/group/${settings.groupBy}/${group.key}`, undefined, {
+    rows.push(new Row(`${id}/group/${settings.groupBy}/${idPart(group.key)}`, undefined, {
       label: group.label,
       description: `${points(group.earned)} / ${points(group.max)} points · ${group.rows.length} action${group.rows.length === 1 ? '' : 's'}${asOf && section.stale ? ` · ${asOf}` : ''}`,
       icon: icon(settings.groupBy === 'category' ? categoryIcon(group.key) : settings.groupBy === 'state' ? stateIcon(group.key).id : 'symbol-namespace'),

@@ -63,6 +63,22 @@ export class Row extends Node {
   }
 }
 
+/**
+ * A value from Graph (an enum member, a category) as part of a row id: kept when short and plain,
+ * else a short hash of it, so ids stay small and unique whatever Graph sends.
+ */
+export function idPart(value: unknown): string {
+  const text = String(value ?? '');
+  if (/^[\w.@:-]{0,64}$/.test(text)) {
+    return text;
+  }
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return `~${(hash >>> 0).toString(36)}-${text.length}`;
+}
+
 export function icon(id: string, color?: string): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
@@ -81,7 +97,7 @@ export class TooltipBuilder {
 
   heading(text: string): this {
     this.md.appendMarkdown('**');
-    this.md.appendText(safeLabel(text, 500));
+    this.text(safeLabel(text, 500));
     this.md.appendMarkdown('**\n\n');
     return this;
   }
@@ -90,7 +106,7 @@ export class TooltipBuilder {
     const text = value === null || value === undefined || value === '' ? '' : safeLabel(String(value), 500);
     if (text) {
       this.md.appendMarkdown(`${name}: `);
-      this.md.appendText(text);
+      this.text(text);
       this.md.appendMarkdown('  \n');
     }
     return this;
@@ -99,10 +115,18 @@ export class TooltipBuilder {
   paragraph(text: string | null | undefined, max = 1500): this {
     if (text) {
       this.md.appendMarkdown('\n');
-      this.md.appendText(text.length > max ? `${text.slice(0, max)}…` : text);
+      this.text(text.length > max ? `${text.slice(0, max)}…` : text);
       this.md.appendMarkdown('\n\n');
     }
     return this;
+  }
+
+  /**
+   * appendText escapes markdown but not HTML, which the hover then drops: `<img onerror…>` would
+   * vanish from the tooltip instead of showing. As entities, tags and entities show as typed.
+   */
+  private text(value: string): void {
+    this.md.appendText(value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
   }
 
   line(): this {

@@ -7,7 +7,7 @@ import {
 } from '../model/format';
 import { customerRow, groupPartnerAlerts, sortCustomers, sortRequirements, type CustomerRow } from '../model/partner';
 import { num } from '../model/secureScore';
-import { icon, type Node, Row, tooltip } from './node';
+import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 
 /** Sign-in rows of this view ask for the partner permission. */
@@ -164,7 +164,7 @@ function partnerAlertsRow(ctx: ViewContext, id: string, parent: Node | undefined
         rows.push(emptyRow(`${id}/alerts/empty`, p, 'No partner security alerts'));
       }
       for (const group of groupPartnerAlerts(alerts)) {
-        rows.push(new Row(`${id}/alerts/${group.status}`, p, {
+        rows.push(new Row(`${id}/alerts/${idPart(group.status)}`, p, {
           label: `${group.label} (${group.alerts.length})`,
           icon: icon(group.status === 'resolved' ? 'pass' : group.status === 'active' ? 'bell-dot' : 'search'),
           collapsible: group.status === 'resolved' ? undefined : Expanded,

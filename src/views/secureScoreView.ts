@@ -2,7 +2,7 @@
 // with other organisations and points per category.
 import { percent, points, signed, day, comparisonName } from '../model/format';
 import { summarizeSecureScore } from '../model/secureScore';
-import { icon, type Node, Row, tooltip } from './node';
+import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Collapsed, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 
 export function secureScoreRoots(ctx: ViewContext): Node[] {
@@ -46,7 +46,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       description: `${summary.comparisons.length} group${summary.comparisons.length === 1 ? '' : 's'}`,
       icon: icon('organization'),
       collapsible: Expanded,
-      children: parent => summary.comparisons.map(c => new Row(`${id}/comparisons/${c.basis}`, parent, {
+      children: parent => summary.comparisons.map(c => new Row(`${id}/comparisons/${idPart(c.basis)}`, parent, {
         label: comparisonName(c.basis),
         description: `avg ${percent(c.averagePercent)} · you ${signed(c.difference, ' pts')}${c.detail ? ` · ${c.detail}` : ''}`,
         icon: icon(c.difference >= 0 ? 'pass' : 'warning', c.difference >= 0 ? 'testing.iconPassed' : 'list.warningForeground'),
@@ -62,7 +62,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
     description: profiles.data ? '' : 'maximums estimated until improvement actions load',
     icon: icon('symbol-folder'),
     collapsible: Expanded,
-    children: parent => summary.categories.map(c => new Row(`${id}/categories/${c.category}`, parent, {
+    children: parent => summary.categories.map(c => new Row(`${id}/categories/${idPart(c.category)}`, parent, {
       label: c.category,
       description: `${points(c.score)} / ${points(c.max)} (${percent(c.percent)})`,
       icon: icon(categoryIcon(c.category)),

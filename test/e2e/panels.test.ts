@@ -16,7 +16,7 @@ import {
   canvasDigest, panelFrame, renders, setRange, showTable, tableText, waitForPixels, waitForRender,
 } from './webviews';
 import {
-  expand, firstChild, focusPane, openViewContainer, restMouse, row, setSideBarWidth, waitForChildren, waitForWorkbench,
+  expand, firstChild, focusPane, openPalette, openViewContainer, restMouse, row, runFromPalette as run, setSideBarWidth, waitForChildren, waitForWorkbench,
 } from './workbench';
 
 /** Numbers of a "12.5 / 40" description. */
@@ -38,25 +38,6 @@ async function clickRowAction(page: Page, target: Locator, label: string): Promi
   await target.hover();
   await target.locator(`.action-label[aria-label="${label}"]`).click();
   await restMouse(page);
-}
-
-/**
- * Opens the command palette from the title bar's command center: F1 pressed while a webview has
- * focus can stay in the webview's frame. Leaves the palette open, showing `text`.
- */
-async function openPalette(page: Page, text: string): Promise<Locator> {
-  const widget = page.locator('.quick-input-widget');
-  await page.locator('.part.titlebar .command-center-center').click();
-  await widget.waitFor({ state: 'visible', timeout: 10_000 });
-  await widget.locator('.quick-input-box input').fill(text);
-  return widget;
-}
-
-/** Runs a command from the palette, whatever has focus. */
-async function run(page: Page, title: string): Promise<void> {
-  const widget = await openPalette(page, `>${title}`);
-  await widget.locator('.monaco-list-row', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first().click();
-  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
 
 /** "Preferences: Color Theme" from the palette, then the theme. */

@@ -232,6 +232,25 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await widget.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
+/**
+ * Opens the command palette from the title bar's command center: F1 pressed while a webview has
+ * focus can stay in the webview's frame. Leaves the palette open, showing `text`.
+ */
+export async function openPalette(page: Page, text: string): Promise<Locator> {
+  const widget = page.locator('.quick-input-widget');
+  await page.locator('.part.titlebar .command-center-center').click();
+  await widget.waitFor({ state: 'visible', timeout: 10_000 });
+  await widget.locator('.quick-input-box input').fill(text);
+  return widget;
+}
+
+/** Runs a command from the palette by its full title, whatever has focus (a webview too). */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  const widget = await openPalette(page, `>${title}`);
+  await widget.locator('.monaco-list-row', { hasText: new RegExp(`^${escape(title)}`) }).first().click();
+  await widget.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
 /** Texts of the notification toasts currently shown, with their severity. */
 export async function notifications(page: Page): Promise<Array<{ severity: string; text: string }>> {
   return page.locator('.notifications-toasts .notification-list-item').evaluateAll(els => els.map(el => {

@@ -36,13 +36,16 @@ async function main(): Promise<number> {
     const workspace = path.join(runDir, 'workspace');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.mkdirSync(workspace, { recursive: true });
-    fs.writeFileSync(path.join(workspace, 'README.md'), '# Security Posture test workspace\n');
     const prepared = await profile.prepare();
+    for (const [file, content] of Object.entries(prepared.workspaceFiles ?? { 'README.md': '# Security Posture test workspace\n' })) {
+      fs.mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, file), content);
+    }
     let results: Results;
     try {
       fs.writeFileSync(
         path.join(userDataDir, 'User', 'settings.json'),
-        JSON.stringify({ ...baseSettings, ...prepared.settings }, undefined, 2),
+        JSON.stringify({ ...baseSettings, 'security.workspace.trust.enabled': prepared.workspaceTrust === true, ...prepared.settings }, undefined, 2),
       );
       try {
         await runTests({
@@ -53,12 +56,12 @@ async function main(): Promise<number> {
             workspace,
             `--user-data-dir=${userDataDir}`,
             `--extensions-dir=${path.join(runDir, 'extensions')}`,
-            '--disable-workspace-trust',
+            ...(prepared.workspaceTrust ? [] : ['--disable-workspace-trust']),
             '--disable-extensions',
             '--skip-welcome',
             '--skip-release-notes',
           ],
-          extensionTestsEnv: { ...prepared.env, SP_TEST_GLOB: profile.glob, SP_TEST_RESULTS: file },
+          extensionTestsEnv: { ...prepared.env, SP_TEST_GLOB: profile.glob, SP_TEST_RESULTS: file, SP_USER_DATA_DIR: userDataDir },
         });
         results = readResults(file) ?? failedRun(`${profile.name}: results`, new Error(`no results in ${file}`));
       } catch (error) {

@@ -20,6 +20,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Files of the workspace folder, relative path -> content. */
   workspaceFiles?: Record<string, string>;
+  /** Workspace trust on, so the folder opens untrusted (restricted mode); off by default. */
+  workspaceTrust?: boolean;
   /** Keep the run folder after stop() (it is kept anyway when SP_KEEP_RUN_DIRS=1). */
   keep?: boolean;
 }
@@ -98,7 +100,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
   fs.writeFileSync(
     path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...baseSettings, ...options.settings }, undefined, 2),
+    JSON.stringify({ ...baseSettings, 'security.workspace.trust.enabled': options.workspaceTrust === true, ...options.settings }, undefined, 2),
   );
   // An explicit config file keeps code-server from writing ~/.config/code-server/config.yaml.
   fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -109,7 +111,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   // A free port can be taken between the probe and the bind: retry a few times.
   for (let attempt = 0; attempt < 3 && !child; attempt++) {
     port = await freePort();
-    const started = launch(entry, port, { userDataDir, extensionsDir, workspaceDir, serverLog, configFile }, options.env);
+    const started = launch(entry, port, { userDataDir, extensionsDir, workspaceDir, serverLog, configFile }, options.env, options.workspaceTrust);
     try {
       await waitUntilHealthy(port, started, serverLog, 90_000);
       child = started;
@@ -177,7 +179,7 @@ interface Dirs {
   configFile: string;
 }
 
-function launch(entry: string, port: number, dirs: Dirs, extraEnv: Record<string, string> = {}): ChildProcess {
+function launch(entry: string, port: number, dirs: Dirs, extraEnv: Record<string, string> = {}, workspaceTrust = false): ChildProcess {
   const out = fs.openSync(dirs.serverLog, 'a');
   const args = [
     entry,
@@ -186,7 +188,7 @@ function launch(entry: string, port: number, dirs: Dirs, extraEnv: Record<string
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userDataDir,
     '--extensions-dir', dirs.extensionsDir,
@@ -195,7 +197,8 @@ function launch(entry: string, port: number, dirs: Dirs, extraEnv: Record<string
   // Its own process group, so stop() reaches the extension host and every helper it forks.
   const child = spawn(process.execPath, args, {
     cwd: dirs.workspaceDir,
-    env: serverEnv(extraEnv),
+    // Tests inside VS Code find the extension host's logs under SP_USER_DATA_DIR.
+    env: serverEnv({ SP_USER_DATA_DIR: dirs.userDataDir, ...extraEnv }),
     detached: true,
     stdio: ['ignore', out, out],
   });

@@ -64,7 +64,7 @@ async function main(): Promise<number> {
       }
       return profile;
     })
-    : profiles;
+    : profiles.filter(p => !p.optIn);
 
   const runs: Results[] = [];
   let browser: Browser | undefined;
@@ -110,6 +110,8 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         SP_TEST_GLOB: profile.glob,
         SP_TEST_RESULTS: file,
       },
+      workspaceFiles: prepared.workspaceFiles,
+      workspaceTrust: prepared.workspaceTrust,
     });
     console.log(`${label} code-server on ${server.url} (${server.runDir})`);
     workbench = await openWorkbench(browser, server, [
@@ -127,6 +129,10 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         ?? failedRun(`${profile.name}: results`, new Error(`the run ended with code ${code} but wrote no results to ${file}`), started);
       if (code !== 0 && results.stats.failures === 0) {
         results = mergeResults([results, failedRun(`${profile.name}: exit code`, new Error(`the extension host ended the run with code ${code}`), started)]);
+      }
+      if (prepared.verify) {
+        const verified = await prepared.verify({ server, workbench }).catch(error => failedRun(`${profile.name}: verify`, error, started));
+        results = mergeResults([results, verified]);
       }
     }
   } catch (error) {

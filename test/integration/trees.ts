@@ -43,6 +43,21 @@ export async function children(row: RenderedRow | Node): Promise<RenderedRow[]> 
   return (await node.children()).map(render);
 }
 
+export const VIEWS: ViewName[] = ['secureScore', 'controls', 'alerts', 'partner'];
+
+/** Every row of a view, depth first, as a user who expands everything sees them. */
+export async function walk(view: ViewName): Promise<RenderedRow[]> {
+  const all: RenderedRow[] = [];
+  const visit = async (rows: RenderedRow[]) => {
+    for (const row of rows) {
+      all.push(row);
+      await visit(await children(row));
+    }
+  };
+  await visit(await roots(view));
+  return all;
+}
+
 export function find(rows: RenderedRow[], label: string | RegExp): RenderedRow {
   const row = rows.find(r => (typeof label === 'string' ? r.label === label : label.test(r.label)));
   if (!row) {

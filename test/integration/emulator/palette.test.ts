@@ -1,23 +1,12 @@
 // Palette queries and raw requests through real HTTPS and MSAL (app-only sign-in, Custom cloud = emulator).
 import * as assert from 'node:assert/strict';
-import * as https from 'node:https';
 import * as vscode from 'vscode';
 import type { QueryResult } from '../../../src/model/alertQueries';
+import { emulatorCall, emulatorUrl } from '../emulatorControl';
 import { waitFor } from '../helpers';
 import { api, find, roots } from '../trees';
 
-const emulatorUrl = process.env.SP_EMULATOR_URL ?? '';
-
-function get<T>(path: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    https.get(`${emulatorUrl}${path}`, res => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => (text += chunk));
-      res.on('end', () => resolve(JSON.parse(text) as T));
-    }).on('error', reject);
-  });
-}
+const get = <T>(path: string) => emulatorCall<T>('GET', path);
 
 describe('palette queries through the HTTPS emulator', function () {
   this.timeout(60_000);

@@ -1,26 +1,9 @@
 // The same views through real HTTPS and MSAL (authMethod environment, Custom cloud = emulator),
 // and the rows a user sees when Graph fails: 401, 403, 206, offline.
 import * as assert from 'node:assert/strict';
-import * as https from 'node:https';
 import * as vscode from 'vscode';
+import { emulatorCall as call, faults } from '../emulatorControl';
 import { api, children, find, roots } from '../trees';
-
-const emulatorUrl = process.env.SP_EMULATOR_URL ?? '';
-
-function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${emulatorUrl}${path}`, { method, headers: { 'content-type': 'application/json' } }, res => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => (text += chunk));
-      res.on('end', () => resolve((text ? JSON.parse(text) : undefined) as T));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-const faults = (command: unknown) => call('POST', '/_emulator/faults', command);
 
 describe('views through the HTTPS emulator with real MSAL', function () {
   this.timeout(60_000);
