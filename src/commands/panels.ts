@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
 import { buildControlRows } from '../model/controls';
-import { points } from '../model/format';
+import { points, safeLabel } from '../model/format';
 import { dayOf } from '../model/history';
 import { sortSnapshots } from '../model/secureScore';
 import type { Row } from '../views/node';
@@ -84,7 +84,7 @@ export function registerPanelCommands(s: Services): vscode.Disposable[] {
         .map(r => ({ remaining: Math.max(0, r.max - (r.earned ?? 0)), row: r }))
         .sort((a, b) => b.remaining - a.remaining || a.row.rank - b.row.rank)
         .map(({ remaining, row }) => ({
-          label: row.title,
+          label: safeLabel(row.title),
           description: `+${points(remaining)} points · ${row.category} · ${row.userImpact} impact`,
           picked: planned.has(row.id),
           id: row.id,

@@ -191,7 +191,15 @@ export class GraphService {
     const results = new Map<string, BatchResponse>();
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const send = (chunk: BatchRequest[]) => this.sendBatch(version, chunk, options);
+      // A chunk that fails as a whole (offline, 5xx on $batch) fails only its own requests, as
+      // status 0 ("no answer"), so the answers of the other chunks are kept.
+      const send = (chunk: BatchRequest[]) => this.sendBatch(version, chunk, options).catch((raw: unknown): BatchResponse[] => {
+        const error = errorFromException(raw);
+        if (error.kind === 'canceled' || error.kind === 'signIn') {
+          throw error;
+        }
+        return chunk.map(r => ({ id: r.id, status: 0, headers: {}, body: { error: { code: error.details.code ?? error.kind, message: error.message } } }));
+      });
       const [parallel, serial] = await Promise.all([
         Promise.all(chunked(pending.filter(r => !SECURE_SCORE_URL.test(r.url)), BATCH_LIMIT).map(send)),
         (async () => {

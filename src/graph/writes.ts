@@ -4,7 +4,7 @@
 // 5xx or 424; comments never are without first reading whether the first attempt landed.
 import type { BatchRequest, BatchResponse, GraphService, GraphVersion } from './client';
 import { headerOf } from './client';
-import { PostureError, errorFromException, errorFromResponse, type ApiArea } from './errors';
+import { PostureError, errorFromException, errorFromResponse, type ApiArea, readGraphError } from './errors';
 import type { AlertComment, PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert } from './types';
 
 export interface WriteResult<T> {
@@ -158,7 +158,7 @@ function toResult<T>(answer: BatchResponse, area: ApiArea): WriteResult<T> {
   const error = answer.status === 424
     ? new PostureError('server', 'Graph did not run this change because another request in the batch failed.', { status: 424 })
     : answer.status === 0
-      ? new PostureError('server', 'Graph returned no answer for this item.', { status: 0 })
+      ? new PostureError('server', readGraphError(answer.body).message || 'Graph returned no answer for this item.', { status: 0 })
       : errorFromResponse(answer.status, answer.body, headers, area, true);
   return { ok: false, status: answer.status, error };
 }

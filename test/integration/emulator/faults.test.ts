@@ -23,6 +23,14 @@ async function dataRows(): Promise<Map<string, string[]>> {
   return views;
 }
 
+/** One more refresh, and no view shows an error row: recovery without a reload. */
+async function assertRecovered(): Promise<void> {
+  await vscode.commands.executeCommand('securityPosture.refresh');
+  for (const view of VIEWS) {
+    assert.ok(!(await walk(view)).some(isStatusRow), `${view}: recovered without a reload`);
+  }
+}
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 describe('Graph failing at random, in VS Code', function () {
@@ -59,10 +67,7 @@ describe('Graph failing at random, in VS Code', function () {
     assert.deepEqual(prompts.shown, [], 'failures are rows, not notifications');
     assert.ok(errorRows > 0, 'the storm caused error rows');
     await faults({ clear: true });
-    await vscode.commands.executeCommand('securityPosture.refresh');
-    for (const view of VIEWS) {
-      assert.ok(!(await walk(view)).some(isStatusRow), `${view}: recovered without a reload`);
-    }
+    await assertRecovered();
   });
 
   it('shows "Access denied" rows when consent is revoked mid-session, and recovers when it is restored', async () => {
@@ -78,10 +83,7 @@ describe('Graph failing at random, in VS Code', function () {
     } finally {
       await faults({ restoreConsent: client });
     }
-    await vscode.commands.executeCommand('securityPosture.refresh');
-    for (const view of VIEWS) {
-      assert.ok(!(await walk(view)).some(isStatusRow), `${view}: recovered without a reload`);
-    }
+    await assertRecovered();
   });
 
   it('comments on 40 alerts in a storm: one message per run, Retry Failed until done, each comment once', async () => {
