@@ -1,5 +1,6 @@
 // The Improvement Actions view: control profiles grouped (category / service / state), ranked,
 // with points earned of max from today's snapshot and the current state.
+import type { SecureScore } from '../graph/types';
 import { buildControlRows, groupControls, type ControlRow } from '../model/controls';
 import { controlStateName, dateTime, plainText, points, safeLabel } from '../model/format';
 import { sortSnapshots } from '../model/secureScore';
@@ -26,7 +27,9 @@ export function controlsRoots(ctx: ViewContext): Node[] {
     return rows.length ? rows : section.status === 'loading' ? [loadingRow(`${id}/loading`, undefined, 'improvement actions')] : [];
   }
   const settings = ctx.settings();
-  const groups = groupControls(controlRows(ctx), settings.groupBy, settings.showDeprecated);
+  // Today's snapshot, found once per render: every row joins with it and checks its sync mark.
+  const latest = sortSnapshots(ctx.store.get('scores').data ?? [])[0];
+  const groups = groupControls(buildControlRows(section.data, latest), settings.groupBy, settings.showDeprecated);
   if (groups.length === 0) {
     return [...rows, emptyRow(`${id}/empty`, undefined, 'No improvement actions', settings.showDeprecated ? undefined : 'deprecated ones are hidden')];
   }
@@ -37,7 +40,7 @@ export function controlsRoots(ctx: ViewContext): Node[] {
       description: `${points(group.earned)} / ${points(group.max)} points · ${group.rows.length} action${group.rows.length === 1 ? '' : 's'}${asOf && section.stale ? ` · ${asOf}` : ''}`,
       icon: icon(settings.groupBy === 'category' ? categoryIcon(group.key) : settings.groupBy === 'state' ? stateIcon(group.key).id : 'symbol-namespace'),
       contextValue: 'controlGroup',
-      children: parent => group.rows.map(row => controlNode(ctx, row, parent)),
+      children: parent => group.rows.map(row => controlNode(ctx, row, parent, latest)),
     }));
   }
   return rows;
@@ -63,12 +66,12 @@ export function controlContextValue(row: ControlRow): string {
   ].filter(Boolean).join('+');
 }
 
-export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | undefined): Row {
+export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | undefined, latest: SecureScore | undefined): Row {
   const earned = row.earned === undefined ? '–' : points(row.earned);
   const done = row.earned !== undefined && row.max > 0 && row.earned >= row.max;
   const update = row.lastUpdate;
   const inFlight = ctx.pending.get('control', row.id);
-  const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id, sortSnapshots(ctx.store.get('scores').data ?? [])[0], row.max);
+  const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id, latest, row.max);
   const history = (row.profile.controlStateUpdates ?? []).filter(u => u.updatedDateTime || u.state !== 'Default');
   const id = controlNodeId(ctx, row);
   return new Row(id, parent, {

@@ -6,15 +6,9 @@ import * as vscode from 'vscode';
 import { parseHistory } from '../../../src/model/history';
 import type { PanelKind } from '../../../src/webview/protocol';
 import { waitFor } from '../helpers';
+import { PANEL_COMMANDS } from '../panels';
 import { api } from '../trees';
 
-const COMMANDS: Record<PanelKind, string> = {
-  secureScore: 'securityPosture.showScoreHistory',
-  partner: 'securityPosture.showPartnerHistory',
-  whatChanged: 'securityPosture.showWhatChanged',
-  whatIf: 'securityPosture.showWhatIf',
-  honesty: 'securityPosture.showHonestyMeter',
-};
 
 describe('analytics panels through the HTTPS emulator', function () {
   this.timeout(60_000);
@@ -31,8 +25,8 @@ describe('analytics panels through the HTTPS emulator', function () {
     const stored = parseHistory(JSON.parse(fs.readFileSync(a.history.fileFor(tenantKey), 'utf8')));
     assert.equal(stored.days.length, 90);
     assert.ok(stored.partner.length > 0, 'the partner score history is stored too');
-    for (const kind of Object.keys(COMMANDS) as PanelKind[]) {
-      await vscode.commands.executeCommand(COMMANDS[kind]);
+    for (const kind of Object.keys(PANEL_COMMANDS) as PanelKind[]) {
+      await vscode.commands.executeCommand(PANEL_COMMANDS[kind]);
       const model = await waitFor(`${kind} model`, () => a.panels.snapshots().find(s => s.kind === kind && s.ready)?.model, 30_000);
       assert.ok(model.cards.length > 0, kind);
       for (const card of model.cards) {

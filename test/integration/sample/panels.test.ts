@@ -12,20 +12,14 @@ import { categoryPoints, sortSnapshots } from '../../../src/model/secureScore';
 import type { TenantDataset } from '../../../src/graph/types';
 import type { PanelKind, PanelModel } from '../../../src/webview/protocol';
 import { waitFor } from '../helpers';
+import { PANEL_COMMANDS } from '../panels';
 import { api, children, roots } from '../trees';
 
-const COMMANDS: Record<PanelKind, string> = {
-  secureScore: 'securityPosture.showScoreHistory',
-  partner: 'securityPosture.showPartnerHistory',
-  whatChanged: 'securityPosture.showWhatChanged',
-  whatIf: 'securityPosture.showWhatIf',
-  honesty: 'securityPosture.showHonestyMeter',
-};
 
 /** Runs the panel's command and waits for the model its page was sent. */
 async function open(kind: PanelKind, args: unknown[] = []): Promise<PanelModel> {
   const a = await api();
-  await vscode.commands.executeCommand(COMMANDS[kind], ...args);
+  await vscode.commands.executeCommand(PANEL_COMMANDS[kind], ...args);
   return waitFor(`the ${kind} panel to get its model`, () => a.panels.snapshots().find(s => s.kind === kind && s.ready)?.model, 30_000);
 }
 
@@ -73,7 +67,7 @@ describe('analytics panels (extension host)', function () {
     const a = await api();
     const nonces = new Set<string>();
     const root = vscode.Uri.joinPath(vscode.extensions.getExtension('security-posture.security-posture')!.extensionUri, 'dist', 'webview');
-    for (const kind of Object.keys(COMMANDS) as PanelKind[]) {
+    for (const kind of Object.keys(PANEL_COMMANDS) as PanelKind[]) {
       const model = await open(kind);
       assert.equal(model.kind, kind);
       const panel = a.panels.panel(kind)!;
