@@ -96,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     label: () => connection.label,
     now: () => new Date(),
   };
+  let checkboxWrites = 0;
   const setPlanned = async (ids: string[], planned: boolean) => {
     if (store.currentTenantKey) {
       await plan.setPlanned(store.currentTenantKey, ids, planned);
@@ -167,7 +168,11 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
       }
     }),
     plan.onDidChange(() => {
-      views.controls.provider.refresh();
+      // A checkbox the user just ticked already shows its state; re-rendering the tree then
+      // would race the next click (a second tick could be drawn over and lost).
+      if (checkboxWrites === 0) {
+        views.controls.provider.refresh();
+      }
       statusBar.update();
     }),
     views.controls.view.onDidChangeCheckboxState(event => {
@@ -178,8 +183,10 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
           byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(id);
         }
       }
+      checkboxWrites++;
       void Promise.all([...byState].filter(([, ids]) => ids.length).map(([planned, ids]) => setPlanned(ids, planned)))
-        .catch(error => log.error(`Saving the plan failed: ${error?.message ?? error}`));
+        .catch(error => log.error(`Saving the plan failed: ${error?.message ?? error}`))
+        .finally(() => checkboxWrites--);
     }),
     connection.onDidChange(updateViewChrome),
     connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
