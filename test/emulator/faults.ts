@@ -110,7 +110,8 @@ export class FaultController {
       if (rule.inBatch !== undefined && rule.inBatch !== inBatch) {
         continue;
       }
-      if (inBatch && rule.fault.kind !== 'status') {
+      // An inner request shares the outer connection: only answers can be faked for it.
+      if (inBatch && rule.fault.kind !== 'status' && rule.fault.kind !== 'failAfterWrite') {
         continue;
       }
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) {
