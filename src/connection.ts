@@ -5,7 +5,7 @@ import { resolveCloud, type Cloud } from './graph/clouds';
 import { GraphService, type Logger } from './graph/client';
 import { AREA_PERMISSIONS, PostureError, errorFromException, type ApiArea } from './graph/errors';
 import { SecurityApi } from './graph/security';
-import type { TenantDataset } from './graph/types';
+import type { TenantDataset } from './sample/dataset';
 import type { PostureStore } from './model/store';
 import type { Settings } from './settings';
 
@@ -98,7 +98,7 @@ export class Connection implements vscode.Disposable {
     if (this.stateValue.kind !== 'sample') {
       // Loaded on first use: the generator and engine cost nothing until someone explores the sample.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { generateTenant, GraphEngine } = require('./sample/bundle') as typeof import('./sample/bundle');
+      const { generateTenant, GraphEngine, inProcessConnection } = require('./sample/bundle') as typeof import('./sample/bundle');
       // Graph keeps 90 days; 310 older ones seed the stored history so "all" shows what a long-time user would see.
       const dataset = generateTenant({ now: new Date(), historyDays: SAMPLE_HISTORY_DAYS });
       const engine = new GraphEngine(dataset);
@@ -107,7 +107,7 @@ export class Connection implements vscode.Disposable {
         tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
         permissions: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All', 'PartnerSecurity.ReadWrite.All'],
       };
-      this.graph = new GraphService({ cloud, inProcess: { graph: engine, caller }, log: graphLogger(this.log) });
+      this.graph = new GraphService({ cloud, ...inProcessConnection(engine, caller), log: graphLogger(this.log) });
       this.stateValue = { kind: 'sample', dataset };
     }
     this.store.connect(new SecurityApi(this.graph!), 'sample');
