@@ -368,8 +368,9 @@ describe('Graph emulator', function () {
         id: n, method: 'POST', url: `/security/alerts_v2/${id}/comments`, headers: { 'Content-Type': 'application/json' },
         body: { '@odata.type': 'microsoft.graph.security.alertComment', comment: 'Ambiguous drill' },
       });
-      // A connection fault that cannot apply to an inner request must neither fire nor use up the rule.
-      emu.faults.add({ path: 'comments', inBatch: true, count: 1, fault: { kind: 'reset' } });
+      // A connection fault cannot apply to an inner request: refused when asked for, passed over otherwise.
+      assert.throws(() => emu.faults.add({ path: 'comments', inBatch: true, fault: { kind: 'reset' } }), /cannot hit an inner \$batch request/);
+      emu.faults.add({ path: 'comments', count: 1, fault: { kind: 'reset' } });
       emu.faults.add({ path: `alerts_v2/${first.id}/comments`, method: 'POST', inBatch: true, count: 1, fault: { kind: 'failAfterWrite', status: 503 } });
       const r = await call(emu, 'POST', '/v1.0/$batch', { token, json: { requests: [comment(first.id, '1'), comment(second.id, '2')] } });
       assert.equal(r.status, 200);
