@@ -22,7 +22,7 @@ import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type 
 import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
 import { controlsRoots } from './views/controlsView';
-import type { Node } from './views/node';
+import { entityOf, type Node } from './views/node';
 import { PanelController } from './views/panels/controller';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
@@ -179,9 +179,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     views.controls.view.onDidChangeCheckboxState(event => {
       const byState = new Map<boolean, string[]>([[true, []], [false, []]]);
       for (const [node, checkbox] of event.items) {
-        const id = (node as { options?: { data?: { id?: unknown } } }).options?.data?.id;
-        if (typeof id === 'string') {
-          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(id);
+        const entity = entityOf(node);
+        if (entity?.kind === 'controlProfile') {
+          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(entity.profile.id);
         }
       }
       checkboxWrites++;
@@ -191,6 +191,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     }),
     connection.onDidChange(updateViewChrome),
     connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
+    pending.follow(store),
     pending.onDidChange(kinds => {
       if (kinds.includes('control')) {
         views.controls.provider.refresh();
