@@ -175,7 +175,7 @@ describe('analytics panels (extension host)', function () {
     assert.deepEqual(series(model, 'projection', 'percent').slice(0, 2), [59.6, 62.69]);
     const rows = (await Promise.all((await roots('controls')).map(children))).flat();
     const checked = rows.filter(r => r.item.checkboxState && typeof r.item.checkboxState === 'object' && r.item.checkboxState.state === vscode.TreeItemCheckboxState.Checked);
-    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { data: { id: string } } }).options.data.id).sort(), [...candidates].sort());
+    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { entity: { profile: { id: string } } } }).options.entity.profile.id).sort(), [...candidates].sort());
 
     // From the seed: of today's 249.72 points, 7 are granted by two "third party" marks and 5 by one
     // "alternate mitigation" mark; nine more controls are marked "risk accepted" (0 points), 12 in all.
