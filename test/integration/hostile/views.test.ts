@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { isHttpsUrl, isMicrosoftHost } from '../../../src/graph/clouds';
 import { SECTIONS } from '../../../src/model/store';
 import { PANEL_KINDS } from '../../../src/webview/protocol';
+import { entityOf, graphObjectOf } from '../../../src/views/node';
 import { faults } from '../emulatorControl';
 import { waitFor } from '../helpers';
 import { stubPrompts, type Shown } from '../prompts';
@@ -110,7 +111,7 @@ describe('hostile Graph data in the views', function () {
     const prompts = stubPrompts({ message: shown => (shown.modal ? 'Open' : undefined) });
     const targets: Array<{ command: string; row: RenderedRow; url: unknown }> = [];
     for (const row of [...rows.values()].flat()) {
-      const data = (row.node as { options?: { data?: Record<string, unknown> } }).options?.data;
+      const data = graphObjectOf(entityOf(row.node)) as Record<string, unknown> | undefined;
       if (row.contextValue.startsWith('alert+')) {
         targets.push({ command: 'securityPosture.openAlertInPortal', row, url: data?.alertWebUrl }, { command: 'securityPosture.openIncidentInPortal', row, url: data?.incidentWebUrl });
       } else if (/^(controlProfile|requirement)\b/.test(row.contextValue)) {
