@@ -144,8 +144,9 @@ describe('hostile Graph data in the views', function () {
       prompts.restore();
     }
     assert.ok(targets.length > 50, `${targets.length} links tried`);
-    // Each of the three ways a link can go happened, so each branch above asserted something.
-    assert.ok(seen.refused > 0 && seen.asked > 0 && seen.opened > 0, JSON.stringify(seen));
+    // Both ways a hostile link can go happened (every https link here is to another site, so
+    // none opens without the question), so each branch above asserted something.
+    assert.ok(seen.refused > 0 && seen.asked > 0, JSON.stringify(seen));
     assert.ok(opened.includes('https://attacker.example/login'), 'the https link to another site opened, after the question');
     assert.ok(opened.every(u => u.startsWith('https://')), opened.join('\n'));
     assertMessages(prompts.shown);
