@@ -295,6 +295,58 @@ export interface SecurityAlert {
   additionalData: Record<string, unknown>;
 }
 
+// ---- Customers of a partner: GDAP relationships (v1.0) and contracts (v1.0) -------------------
+
+export type DelegatedAdminRelationshipStatus = Open<
+  'activating' | 'active' | 'approvalPending' | 'approved' | 'created' | 'expired' | 'expiring' | 'terminated'
+  | 'terminating' | 'terminationRequested' | 'unknownFutureValue'>;
+
+/** `GET /tenantRelationships/delegatedAdminRelationships`; roles are Entra role *template* ids. */
+export interface DelegatedAdminRelationship {
+  '@odata.type'?: string;
+  id: string;
+  displayName: string;
+  /** ISO 8601 duration, e.g. `P730D`. */
+  duration: string;
+  customer: { tenantId: string; displayName: string } | null;
+  accessDetails: { unifiedRoles: { roleDefinitionId: string }[] };
+  status: DelegatedAdminRelationshipStatus;
+  /** `PT0S` when it does not renew itself, else e.g. `P180D`. */
+  autoExtendDuration: string | null;
+  createdDateTime: string;
+  activatedDateTime: string | null;
+  lastModifiedDateTime: string;
+  endDateTime: string | null;
+}
+
+/** `GET /contracts`: a partner's customers (`customerId` is the customer's tenant id). */
+export interface Contract {
+  '@odata.type'?: string;
+  id: string;
+  contractType: string;
+  customerId: string;
+  defaultDomainName: string;
+  displayName: string;
+  deletedDateTime: string | null;
+}
+
+/** How a sample customer tenant behaves (sample and emulator only, never from Graph). */
+export type SampleCustomerCase =
+  | 'securityAdministrator' | 'securityReader' | 'globalReader' | 'noSecurityRole' | 'expired' | 'endingSoon'
+  | 'noRelationship' | 'consentMissing' | 'conditionalAccess' | 'throttled' | 'noSecureScore';
+
+/** Everything needed to generate one sample customer tenant on first request (cheap to keep for 1,000). */
+export interface SampleCustomerSpec {
+  tenantId: string;
+  name: string;
+  domain: string;
+  seed: number;
+  industry: string;
+  users: number;
+  trend: 'improving' | 'steady' | 'declining' | 'drop';
+  case: SampleCustomerCase;
+}
+
 // ---- A whole tenant (the sample tenant and the emulator hold one of these) ------------------
 
 export interface TenantDataset {
@@ -322,4 +374,9 @@ export interface TenantDataset {
   controlProfiles: SecureScoreControlProfile[];
   /** Newest first by createdDateTime. */
   alerts: SecurityAlert[];
+  /** A partner's GDAP relationships with its customers. */
+  delegatedAdminRelationships?: DelegatedAdminRelationship[];
+  contracts?: Contract[];
+  /** A partner's customer tenants, generated on first request (sample and emulator only). */
+  customerTenants?: SampleCustomerSpec[];
 }
