@@ -117,7 +117,7 @@ export function buildPortfolio(rng: Rng, now: number, customers: { tenantId: str
       status = 'expired';
       autoExtend = 'PT0S';
     } else if (c === 'endingSoon') {
-      end = now + ENDING_SOON_DAYS * DAY + 3_600_000;
+      end = now + ENDING_SOON_DAYS * DAY - 3_600_000;
       autoExtend = 'PT0S';
     } else {
       end = now + rng.int(60, days - 30) * DAY;

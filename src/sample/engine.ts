@@ -279,7 +279,8 @@ export class GraphEngine {
     if (engine) {
       this.customerEngines.delete(key);
     } else {
-      engine = new GraphEngine(generateCustomerTenant(spec, Date.parse(this.dataset.now)), { ...this.options, customerCacheSize: 0 });
+      const interceptor = spec.case === 'throttled' ? spentBudget : this.options.interceptor;
+      engine = new GraphEngine(generateCustomerTenant(spec, Date.parse(this.dataset.now)), { ...this.options, interceptor, customerCacheSize: 0 });
     }
     this.customerEngines.set(key, engine);
     const limit = this.options.customerCacheSize ?? 64;
@@ -295,14 +296,6 @@ export class GraphEngine {
   }
 
   private handleCustomer(spec: SampleCustomerSpec, req: EngineRequest, caller: Caller): EngineResponse {
-    if (spec.case === 'throttled') {
-      // This tenant's budget is spent (another tool of the partner's, say): every request waits.
-      const response = graphErrorResponse(429, 'TooManyRequests', 'Please retry again later.', {
-        clientRequestId: headerValue(req.headers, 'client-request-id'),
-        headers: { 'Retry-After': String(THROTTLED_RETRY_AFTER_S) },
-      });
-      return response;
-    }
     return (this.customer(spec.tenantId) as GraphEngine).handle(req, caller);
   }
 
@@ -631,6 +624,20 @@ export class GraphEngine {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/**
+ * A tenant whose budget is spent (another tool of the partner's, say): every request waits a long
+ * time. A `$batch` itself is answered, its inner requests are throttled, as Graph does.
+ */
+const spentBudget: RequestInterceptor = (req) => {
+  if (/\/\$batch(\?|$)/i.test(req.url.split('?')[0])) {
+    return undefined;
+  }
+  return graphErrorResponse(429, 'TooManyRequests', 'Please retry again later.', {
+    clientRequestId: headerValue(req.headers, 'client-request-id'),
+    headers: { 'Retry-After': String(THROTTLED_RETRY_AFTER_S) },
+  });
+};
 
 function ok(body: unknown): EngineResponse {
   return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0' }, body };
