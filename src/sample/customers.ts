@@ -2,13 +2,8 @@
 // cheap), and each customer's own tenant (Secure Score, improvement actions, alerts), generated
 // only when something first asks for it, from a small spec, so 1,000 customers cost nothing until read.
 
-import type {
-  Contract,
-  DelegatedAdminRelationship,
-  SampleCustomerCase,
-  SampleCustomerSpec,
-  TenantDataset,
-} from '../graph/types';
+import type { Contract, DelegatedAdminRelationship } from '../graph/types';
+import type { SampleCustomerCase, SampleCustomerSpec, TenantDataset } from './dataset';
 import { ENTRA_ROLES } from '../graph/roles';
 import { CONTROL_CATALOG } from './catalog';
 import { buildAlerts, buildDirectory, buildSecureScores, planControls, type Context, type Org } from './generator';
@@ -75,7 +70,9 @@ export interface PortfolioData {
 export function buildPortfolio(rng: Rng, now: number, customers: { tenantId: string; name: string; users: number }[]): PortfolioData {
   const order = rng.shuffle(customers.map((_, i) => i));
   const cases = new Array<SampleCustomerCase>(customers.length);
+  const rankOf = new Array<number>(customers.length);
   order.forEach((index, rank) => {
+    rankOf[index] = rank;
     cases[index] = rank < SPECIAL_CASES.length ? SPECIAL_CASES[rank]
       : rng.weighted([['securityAdministrator', 45], ['securityReader', 40], ['globalReader', 15]] as const);
   });
@@ -87,8 +84,8 @@ export function buildPortfolio(rng: Rng, now: number, customers: { tenantId: str
 
   customers.forEach((customer, i) => {
     const c = cases[i];
-    const trend = c === 'securityAdministrator' && order.indexOf(i) === 0 ? 'drop'
-      : c === 'securityReader' && order.indexOf(i) === 1 ? 'improving'
+    const trend = c === 'securityAdministrator' && rankOf[i] === 0 ? 'drop'
+      : c === 'securityReader' && rankOf[i] === 1 ? 'improving'
       : rng.weighted([['improving', 35], ['steady', 30], ['declining', 15], ['drop', 20]] as const);
     const domain = `${slug(customer.name)}.example`;
     specs.push({

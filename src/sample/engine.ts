@@ -4,15 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from './protocol';
-import type {
-  PartnerSecurityAlert,
-  SampleCustomerSpec,
-  SecureScoreControlProfile,
-  SecureScoreControlStateUpdate,
-  SecurityAlert,
-  TenantDataset,
-} from '../graph/types';
+import type { PartnerSecurityAlert, SecureScoreControlProfile, SecureScoreControlStateUpdate, SecurityAlert } from '../graph/types';
 import { generateCustomerTenant, THROTTLED_RETRY_AFTER_S } from './customers';
+import type { SampleCustomerSpec, TenantDataset } from './dataset';
 import { GraphError, badRequest, graphErrorResponse } from './errors';
 import {
   OPTION_NAMES,

@@ -2,7 +2,7 @@
 // only what the roles of an active relationship allow (app-only tokens are governed by consent).
 
 import { canReadSecurity, canWriteSecurity } from '../../src/graph/roles';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { graphErrorResponse } from '../../src/sample/errors';
 import type { Caller, EngineRequest, EngineResponse } from '../../src/sample/protocol';
 import { isBatchPath } from './faults';

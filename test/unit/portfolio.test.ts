@@ -8,7 +8,7 @@ import { credentialForTenant } from '../../src/auth/tenantCredential';
 import type { TokenCredential } from '../../src/auth/tokenCredential';
 import { GraphService } from '../../src/graph/client';
 import { resolveCloud } from '../../src/graph/clouds';
-import type { SampleCustomerCase, SampleCustomerSpec, TenantDataset } from '../../src/graph/types';
+import type { SampleCustomerCase, SampleCustomerSpec, TenantDataset } from '../../src/sample/dataset';
 import {
   PortfolioCache,
   PortfolioFetcher,
