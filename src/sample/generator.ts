@@ -902,22 +902,24 @@ export const DROP_CONTROL = 'BlockLegacyAuthentication';
 export const DROP_DAYS_AGO = 9;
 
 /**
- * Bends a customer's score into a recognisable shape: several controls completed one after another
- * (improving), several regressing (declining), or one policy switched off nine days ago (drop).
+ * Bends a customer's score into a recognisable shape over the last two months: level (steady),
+ * several controls completed one after another (improving), several regressing (declining), or
+ * one policy switched off nine days ago (drop).
  */
 function shapeTrend(rng: Rng, tracks: ShapedTrack[], trend: NonNullable<Org['trend']>, days: number): void {
-  const window = Math.min(days - 1, 75);
+  // The last two months start level (what configuration was then), so the trend is the chosen one.
+  const window = Math.min(days - 1, 60);
+  const from = days - window;
+  for (const t of tracks) {
+    t.counts.fill(t.counts[from - 1], from);
+  }
   const plain = tracks.filter((t) => t.firstDay === 0 && t.marks.every((m) => m === null));
-  const set = (t: ShapedTrack, from: number, value: (total: number) => number) => {
-    for (let d = from; d < days; d++) {
-      t.counts[d] = value(t.total);
-    }
-  };
+  const set = (t: ShapedTrack, at: number, value: number) => t.counts.fill(value, at);
   if (trend === 'drop') {
     const victim = plain.find((t) => t.e.id === DROP_CONTROL) ?? plain.find((t) => t.total === 1 && t.e.maxScore >= 5);
     if (victim) {
       victim.counts.fill(victim.total);
-      set(victim, days - DROP_DAYS_AGO, () => 0);
+      set(victim, days - DROP_DAYS_AGO, 0);
     }
     return;
   }
@@ -926,12 +928,9 @@ function shapeTrend(rng: Rng, tracks: ShapedTrack[], trend: NonNullable<Org['tre
   }
   const improving = trend === 'improving';
   const candidates = plain.filter((t) => t.e.maxScore >= 2 && (improving ? t.counts[days - 1] < t.total : t.counts[days - 1] > 0));
-  for (const track of rng.sample(candidates, Math.min(candidates.length, rng.int(5, 8)))) {
-    const start = improving ? 0 : track.total;
-    for (let d = 0; d < days; d++) {
-      track.counts[d] = improving ? Math.min(track.counts[d], start) : Math.max(track.counts[d], start);
-    }
-    set(track, days - rng.int(2, window), (total) => (improving ? total : 0));
+  const count = improving ? rng.int(4, 7) : rng.int(3, 5);
+  for (const track of rng.sample(candidates, Math.min(candidates.length, count))) {
+    set(track, days - rng.int(2, Math.min(28, window - 1)), improving ? track.total : 0);
   }
 }
 

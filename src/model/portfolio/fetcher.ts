@@ -88,7 +88,7 @@ export interface RunSummary {
   canceled: boolean;
   /** Graph requests sent (inner requests of a batch each count), retries included. */
   graphRequests: number;
-  /** HTTP round trips to Graph ($batch posts). */
+  /** HTTP round trips to Graph ($batch posts) attempted, including those whose sign-in was refused. */
   httpRequests: number;
   /** Requests sent again after a 429, 5xx or no answer. */
   retried: number;
