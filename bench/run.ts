@@ -2,7 +2,7 @@
 // against a baseline in the same run, as one Markdown table (also bench/results/latest.json).
 // Exits non-zero when a measure is over its budget. Graph is the loopback HTTPS emulator.
 //
-//   node out/bench/run.js [--latency 80] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
+//   node out/bench/run.js [--latency 80] [--runs 3] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
 //
 // Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart.
 import * as fs from 'node:fs';
@@ -23,13 +23,15 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 
 interface Options {
   latencyMs: number;
+  /** Runs of each side of a Graph scenario; the median counts. */
+  runs: number;
   scenarios: Scenario[];
   scales: Scale[];
   readme: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { latencyMs: 80, scenarios: [...SCENARIOS], scales: Object.keys(BENCH_SCALES) as Scale[], readme: false };
+  const options: Options = { latencyMs: 80, runs: 3, scenarios: [...SCENARIOS], scales: Object.keys(BENCH_SCALES) as Scale[], readme: false };
   const list = <T extends string>(value: string | undefined, known: readonly T[]): T[] => {
     const items = (value ?? '').split(',').filter(Boolean);
     const unknown = items.filter(i => !(known as readonly string[]).includes(i));
@@ -41,6 +43,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
       case '--latency': options.latencyMs = Number(argv[++i]); break;
+      case '--runs': options.runs = Number(argv[++i]); break;
       case '--only': options.scenarios = list(argv[++i], SCENARIOS); break;
       case '--skip': { const skip = list(argv[++i], SCENARIOS); options.scenarios = options.scenarios.filter(s => !skip.includes(s)); break; }
       case '--scales': options.scales = list(argv[++i], Object.keys(BENCH_SCALES) as Scale[]); break;
@@ -50,6 +53,9 @@ function parseArgs(argv: string[]): Options {
   }
   if (!(options.latencyMs >= 0 && options.latencyMs <= 2000)) {
     throw new Error('--latency takes milliseconds from 0 to 2000');
+  }
+  if (!(Number.isInteger(options.runs) && options.runs >= 1 && options.runs <= 21)) {
+    throw new Error('--runs takes a whole number from 1 to 21');
   }
   return options;
 }
@@ -74,8 +80,8 @@ async function main(): Promise<number> {
     await step('bundle', async () => bundleScenario(build!));
     await step('activation', async () => activationScenario(build!));
     await step('vscode', async () => vscodeScenario(build!, work));
-    await step('refresh', () => refreshScenarios(options.scales, options.latencyMs, certificates));
-    await step('bulk', () => bulkScenarios(options.latencyMs, certificates));
+    await step('refresh', () => refreshScenarios(options.scales, options.latencyMs, options.runs, certificates));
+    await step('bulk', () => bulkScenarios(options.latencyMs, options.runs, certificates));
     await step('chart', () => chartScenario(build!, work));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
