@@ -4,8 +4,8 @@
 // on: 4 concurrent control-profile requests, 150 alert requests a minute per app and tenant, and
 // every request inside a $batch charged like a request of its own. What landed is checked in the
 // emulator's data, for both sides.
-import type { TenantDataset } from '../src/graph/types';
-import { controlPatchBody, currentControlState, planAlertChanges } from '../src/model/updates';
+import type { TenantDataset } from '../src/sample/dataset';
+import { controlPatchBody, currentControlState, previewAlertChanges } from '../src/model/updates';
 import { generateTenant, SCALES } from '../src/sample/generator';
 import type { ServerCertificates } from '../test/emulator/certs';
 import { GRAPH_LIMITS, type Emulator } from '../test/emulator/server';
@@ -42,7 +42,7 @@ interface Target {
 
 const alerts: Omit<Target, 'name' | 'injected429s'> = {
   kind: 'alerts', count: ALERTS, pathPattern: '/security/alerts_v2/', limit: GRAPH_LIMITS.rateLimits.alerts!,
-  items: dataset => planAlertChanges(dataset.alerts.filter(a => a.status !== 'inProgress').slice(0, ALERTS), { status: 'inProgress', assignedTo: ASSIGNEE }).map(p => ({ id: p.alert.id, body: p.patch })),
+  items: dataset => previewAlertChanges(dataset.alerts.filter(a => a.status !== 'inProgress').slice(0, ALERTS), { status: 'inProgress', assignedTo: ASSIGNEE }).map(p => ({ id: p.alert.id, body: p.patch })),
   landed: (dataset, ids) => dataset.alerts.filter(a => ids.has(a.id) && a.assignedTo === ASSIGNEE && a.status === 'inProgress').length,
   // 20 to a batch, the batches together.
   budget: { requests: Math.ceil(ALERTS / 20), latencies: 10 },

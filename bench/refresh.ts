@@ -1,7 +1,7 @@
 // Full refresh and first paint at three scales: the store's refresh against the emulator, and the
 // baseline's sequential reads of the same items, each in a client process of its own, the same
 // number of runs on each side (alternating); the items each side read are compared.
-import type { TenantDataset } from '../src/graph/types';
+import type { TenantDataset } from '../src/sample/dataset';
 import { ALERT_SEVERITIES } from '../src/model/alerts';
 import { PAGE_SIZES } from '../src/sample/engine';
 import { SECTIONS } from '../src/model/store';
