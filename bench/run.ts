@@ -4,7 +4,8 @@
 //
 //   node out/bench/run.js [--latency 80] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
 //
-// Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart.
+// Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart,
+// portfolio (36 / 300 / 1,000 customers of a partner, against a naive peer).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,10 +14,11 @@ import { bulkScenarios } from './bulk';
 import { activationScenario, bundleScenario, productionBuild } from './bundle';
 import { chartScenario } from './chart';
 import { BENCH_SCALES, refreshScenarios, type Scale } from './refresh';
+import { portfolioScenario } from './portfolio';
 import { markdownTable, updateReadme, withinBudget, type Measure } from './report';
 import { vscodeScenario } from './vscode';
 
-const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart'] as const;
+const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart', 'portfolio'] as const;
 type Scenario = typeof SCENARIOS[number];
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -77,6 +79,7 @@ async function main(): Promise<number> {
     await step('refresh', () => refreshScenarios(options.scales, options.latencyMs, certificates));
     await step('bulk', () => bulkScenarios(options.latencyMs, certificates));
     await step('chart', () => chartScenario(build!, work));
+    await step('portfolio', () => portfolioScenario(options.latencyMs, certificates));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(certificates.dir, { recursive: true, force: true });

@@ -162,14 +162,14 @@ function seatRange(users: number): [string, string] {
 export function generateCustomerTenant(spec: SampleCustomerSpec, now: number): TenantDataset {
   const rng = new Rng(spec.seed);
   // Directory size is capped: evidence needs people and devices, not every seat.
-  const people = Math.max(8, Math.min(spec.users, 120));
+  const people = Math.max(8, Math.min(spec.users, 60));
   const letters = spec.name.replace(/[^A-Za-z]/g, '').toUpperCase();
   const org: Org = {
     domain: spec.domain,
     netbios: letters.slice(0, 15) || 'CUSTOMER',
     prefix: letters.slice(0, 3) || 'CUS',
     users: people,
-    devices: Math.max(8, Math.min(Math.round(people * 0.8), 100)),
+    devices: Math.max(8, Math.min(Math.round(people * 0.8), 40)),
     admins: Math.max(1, Math.min(8, 1 + Math.round(Math.log10(spec.users) * 1.5))),
     mailboxes: Math.max(1, Math.round(people * 0.95)),
     licensedBefore: Math.max(1, people - rng.int(0, 5)),
