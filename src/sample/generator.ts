@@ -20,7 +20,7 @@ import {
   type EvidenceKind,
   type Threat,
 } from './catalog';
-import { buildPortfolio } from './customers';
+import { buildPortfolio } from './relationships';
 import { Rng } from './random';
 
 export interface GenerateOptions {

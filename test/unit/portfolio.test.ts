@@ -20,7 +20,7 @@ import {
   type PortfolioCustomer,
 } from '../../src/model/portfolio';
 import { DROP_CONTROL, DROP_DAYS_AGO, generateTenant } from '../../src/sample/generator';
-import { ENDING_SOON_DAYS, THROTTLED_RETRY_AFTER_S } from '../../src/sample/customers';
+import { ENDING_SOON_DAYS, THROTTLED_RETRY_AFTER_S } from '../../src/sample/relationships';
 import { GRAPH_LIMITS, type Emulator } from '../emulator/server';
 import { useEmulator } from './emulatorClient';
 
