@@ -44,19 +44,37 @@ async function openPage(browser: Browser, file: string): Promise<Page> {
   return page;
 }
 
-/** From the model arriving to the next frame after the panel drew it. */
-async function drawOurs(browser: Browser, html: string, model: PanelModel): Promise<number> {
+/**
+ * From the model arriving to the next frame after the panel drew the charts in view (`visible`),
+ * and to the frame after it drew the rest, which it does right after (`all`).
+ */
+async function drawOurs(browser: Browser, html: string, model: PanelModel): Promise<{ visible: number; all: number }> {
   const page = await openPage(browser, html);
   try {
     await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some(m => m.type === 'ready'));
-    const ms = await page.evaluate(m => new Promise<number>(resolve => {
+    const ms = await page.evaluate(m => new Promise<{ visible: number; all: number }>(resolve => {
       const started = performance.now();
+      let visible = 0;
+      const untilAll = () => {
+        if (document.body.dataset.chartsPending === '0') {
+          requestAnimationFrame(() => resolve({ visible, all: performance.now() - started }));
+        } else {
+          setTimeout(untilAll, 0);
+        }
+      };
       // Registered after the page's own listener, so it runs once the page has drawn.
-      window.addEventListener('message', () => requestAnimationFrame(() => resolve(performance.now() - started)), { once: true });
+      window.addEventListener('message', () => requestAnimationFrame(() => {
+        visible = performance.now() - started;
+        untilAll();
+      }), { once: true });
       window.postMessage({ type: 'model', model: m, motion: 'reduce' }, '*');
     }), model);
-    const drawn = await page.evaluate(() => ({ draws: document.body.dataset.chartDraws, canvases: document.querySelectorAll('canvas').length }));
-    if (drawn.draws !== '1' || drawn.canvases === 0) {
+    const drawn = await page.evaluate(() => ({
+      draws: document.body.dataset.chartDraws,
+      canvases: document.querySelectorAll('canvas').length,
+      tables: document.querySelectorAll('.table-box table').length,
+    }));
+    if (drawn.draws !== '1' || drawn.canvases !== model.cards.filter(c => !c.empty).length) {
       throw new Error(`the panel did not draw its charts (${JSON.stringify(drawn)})`);
     }
     return ms;
@@ -76,8 +94,11 @@ async function drawBaseline(browser: Browser, html: string, charts: BaselineChar
 
 export async function chartScenario(build: Build, work: string): Promise<Measure[]> {
   const measure: Measure = {
-    scenario: 'chart', scale: `${DAYS} days`, measure: `draw the Secure Score panel's charts (ms, Chromium, median of ${RUNS}; baseline: Chart.js defaults, animated)`,
-    ours: null, budget: { op: '<=', value: 750 },
+    scenario: 'chart', scale: `${DAYS} days`, measure: `draw the Secure Score panel's charts in view (ms, Chromium, median of ${RUNS}; baseline: every chart, Chart.js defaults, animated)`,
+    ours: null, budget: { op: '<=', value: 150 },
+  };
+  const allMeasure: Measure = {
+    ...measure, measure: `draw every chart of the Secure Score panel (ms, Chromium, median of ${RUNS}; baseline: Chart.js defaults, animated)`, budget: { op: '<=', value: 750 },
   };
   const bundle = path.join(build.dist, 'webview', 'panels.main.js');
   if (!fs.existsSync(bundle)) {
@@ -101,13 +122,17 @@ export async function chartScenario(build: Build, work: string): Promise<Measure
   const charts = yearCharts.map(c => ({ labels: c.chart.labels, series: c.chart.series.map(s => ({ label: s.label, values: s.values })) }));
   const browser = await launchBrowser();
   try {
-    const ours: number[] = [];
+    const ours: { visible: number; all: number }[] = [];
     const baseline: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       ours.push(await drawOurs(browser, path.join(dir, 'ours.html'), model));
       baseline.push(await drawBaseline(browser, path.join(dir, 'baseline.html'), charts));
     }
-    return [{ ...measure, ours: median(ours), baseline: median(baseline), note: `${yearCharts.length} charts of ${DAYS} days, tables included` }];
+    const note = `${model.cards.length} charts, ${yearCharts.length} of ${DAYS} days; tables built when shown`;
+    return [
+      { ...measure, ours: median(ours.map(o => o.visible)), baseline: median(baseline), note },
+      { ...allMeasure, ours: median(ours.map(o => o.all)), baseline: median(baseline), note },
+    ];
   } finally {
     await browser.close();
   }

@@ -30,7 +30,8 @@ export function lowerBound(dataset: TenantDataset): { requests: number; chain: n
     // Requirements and history come inside the score through $expand.
     1,
     pages(dataset.customerInsights.length, PAGE_SIZES.customerInsights.default),
-    pages(dataset.partnerAlerts.length, PAGE_SIZES.partnerAlerts.max),
+    // Partner alerts take no $top: the server's page size.
+    pages(dataset.partnerAlerts.length, PAGE_SIZES.partnerAlerts.default),
   ];
   return { requests: collections.reduce((a, b) => a + b, 0), chain: Math.max(...collections) };
 }

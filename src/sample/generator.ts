@@ -1108,6 +1108,7 @@ function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOve
     description,
     recommendedActions: template.recommendedActions,
     category: template.category,
+    categories: [template.category],
     assignedTo,
     alertWebUrl: `https://security.microsoft.com/alerts/${id}?tid=${ctx.tenantId}`,
     incidentWebUrl: null,

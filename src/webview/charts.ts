@@ -96,7 +96,10 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
   const datasets = spec.series.map((series, index): ChartDataset<'line'> | ChartDataset<'bar'> => {
     const color = c[series.color];
     if (spec.type === 'line' && series.style !== 'bar') {
-      const radius = spec.labels.map(label => (highlighted.has(label) ? 6 : many ? 0 : 2));
+      // Per-point arrays make Chart.js resolve options for every point; plain values are shared
+      // by all points, which is what makes a year of days quick to draw.
+      const perPoint = highlighted.size > 0;
+      const radius = perPoint ? spec.labels.map(label => (highlighted.has(label) ? 6 : many ? 0 : 2)) : many ? 0 : 2;
       return {
         type: 'line',
         label: series.label,
@@ -109,8 +112,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
         pointRadius: radius,
         pointHoverRadius: 6,
         pointHitRadius: onPick ? 8 : 4,
-        pointBackgroundColor: spec.labels.map(label => (highlighted.has(label) ? c.yellow : color)),
-        pointBorderColor: spec.labels.map(label => (highlighted.has(label) ? c.foreground : color)),
+        pointBackgroundColor: perPoint ? spec.labels.map(label => (highlighted.has(label) ? c.yellow : color)) : color,
+        pointBorderColor: perPoint ? spec.labels.map(label => (highlighted.has(label) ? c.foreground : color)) : color,
         spanGaps: true,
         tension: 0,
         stepped: spec.stepped ? 'after' : false,
@@ -145,6 +148,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
       responsive: true,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 350 },
+      // Labels are distinct and in order (days, categories): Chart.js may skip sorting and checks.
+      normalized: true,
       interaction: { mode: 'index', intersect: false },
       color: c.foreground,
       font: { family: palette.font, size: palette.fontSize },
