@@ -1150,7 +1150,14 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     recommendedActions: 'Check whether the connection was part of planned administration.',
     weight: 1.2,
   },
-  // The v1.0 metadata's later serviceSource members (the docs' enum page lists none of these three).
+];
+
+/**
+ * Sources the v1.0 metadata adds after microsoftSentinel (the docs' enum page lists none of these
+ * three). Apart from ALERT_TEMPLATES so the rest of the sample tenant stays as it was: one alert
+ * each, resolved and older than the default 30 days.
+ */
+export const LATER_SOURCE_TEMPLATES: readonly AlertTemplate[] = [
   {
     serviceSource: 'microsoftInsiderRiskManagement', detectionSources: [['microsoftInsiderRiskManagement', 1]], productName: IRM_NAME,
     title: 'Data exfiltration by departing user', category: 'Exfiltration', mitreTechniques: ['T1567'],

@@ -22,10 +22,8 @@ import {
   parseExpand,
   parseFilter,
   parseNonNegativeInt,
-  parseOrderBy,
   parseQuery,
   parseSelect,
-  sortItems,
 } from './odata';
 import {
   ALERT,
@@ -315,16 +313,12 @@ export class GraphEngine {
 
   // ---- collections and entities -----------------------------------------------------------
 
-  /** The one listing path: filter, order, page, then copy only the page. */
+  /** The one listing path: filter, page, then copy only the page. */
   private list(ctx: Context, schema: ResourceSchema, items: readonly object[]): EngineResponse {
     const { query } = ctx;
     const read = this.reader(schema, ctx);
     const filter = query.get('filter');
-    let result = filter === undefined ? items : items.filter(parseFilter(filter, schema, read));
-    const orderBy = query.get('orderby');
-    if (orderBy !== undefined) {
-      result = sortItems(result, parseOrderBy(orderBy, schema), schema, read);
-    }
+    const result = filter === undefined ? items : items.filter(parseFilter(filter, schema, read));
     const select = this.select(ctx, schema);
     const count = query.has('count') && parseCount(query.get('count') ?? '');
 
@@ -420,7 +414,7 @@ export class GraphEngine {
     return `${this.baseUrl}/${ctx.version}/$metadata#${path}${select ? `(${select.join(',')})` : ''}`;
   }
 
-  /** The request's own options (so $filter/$select/$orderby/$count/$top survive) with a new continuation. */
+  /** The request's own options (so $filter/$select/$count/$top survive) with a new continuation. */
   private nextLink(ctx: Context, [option, value]: [QueryOption, string]): string {
     const params = [...ctx.query]
       .filter(([name]) => name !== 'skip' && name !== 'skiptoken')

@@ -1,5 +1,5 @@
 // What the engine knows about each resource type: its properties (for $select and PATCH validation),
-// which properties $filter / $orderby accept with which operators, and the evolvable enums.
+// which properties $filter accepts with which operators, and the evolvable enums.
 // Property lists are checked against types.ts at compile time, so a new field there cannot be forgotten.
 
 import type {
@@ -35,8 +35,6 @@ export interface ResourceSchema {
   key: string;
   properties: readonly string[];
   filter: Readonly<Record<string, FilterField>>;
-  /** Date properties that $orderby accepts. */
-  orderBy: readonly string[];
   /** Evolvable enum properties → members up to and including `unknownFutureValue`. */
   evolvable: Readonly<Record<string, readonly string[]>>;
 }
@@ -132,7 +130,6 @@ export const SECURE_SCORE: ResourceSchema = {
     activeUserCount: { kind: 'number', ops: EQ_ONLY },
     licensedUserCount: { kind: 'number', ops: EQ_ONLY },
   },
-  orderBy: [],
   evolvable: {},
 };
 
@@ -158,7 +155,6 @@ export const CONTROL_PROFILE: ResourceSchema = {
     rank: { kind: 'number', ops: EQ_ONLY },
     maxScore: { kind: 'number', ops: EQ_ONLY },
   },
-  orderBy: [],
   evolvable: {},
 };
 
@@ -185,8 +181,6 @@ export const ALERT: ResourceSchema = {
     serviceSource: enumField({ name: `${NS}serviceSource`, members: [...SERVICE_SOURCE_BASE, ...SERVICE_SOURCE_EVOLVED] }, EQ_ONLY),
     status: enumField(ALERT_STATUS, EQ_ONLY),
   },
-  // The list documents no $orderby (the route refuses the option).
-  orderBy: [],
   evolvable: { serviceSource: SERVICE_SOURCE_BASE, detectionSource: DETECTION_SOURCE_BASE },
 };
 
@@ -197,7 +191,6 @@ export const PARTNER_SCORE: ResourceSchema = {
     'id', 'currentScore', 'maxScore', 'lastRefreshDateTime', 'updatedDateTime',
   ]),
   filter: {},
-  orderBy: [],
   evolvable: {},
 };
 
@@ -212,7 +205,6 @@ export const REQUIREMENT: ResourceSchema = {
     complianceStatus: { kind: 'string', ops: EQ_ONLY },
     state: { kind: 'string', ops: EQ_ONLY },
   },
-  orderBy: [],
   evolvable: {},
 };
 
@@ -223,7 +215,6 @@ export const HISTORY: ResourceSchema = {
     'id', 'createdDateTime', 'score', 'compliantRequirementsCount', 'totalRequirementsCount',
   ]),
   filter: { createdDateTime: { kind: 'date', ops: ['gt', 'ge', 'lt', 'le'] } },
-  orderBy: [],
   evolvable: {},
 };
 
@@ -232,7 +223,6 @@ export const CUSTOMER_INSIGHT: ResourceSchema = {
   key: 'tenantId',
   properties: propertiesOf<CustomerInsight>()(['tenantId', 'mfa']),
   filter: {},
-  orderBy: [],
   evolvable: {},
 };
 
@@ -252,7 +242,6 @@ export const PARTNER_ALERT: ResourceSchema = {
     alertType: { kind: 'string', ops: EQ_ONLY },
     detectedDateTime: { kind: 'date', ops: ['gt', 'ge', 'lt', 'le'] },
   },
-  orderBy: [],
   evolvable: {},
 };
 
