@@ -1,6 +1,8 @@
 // One measured client in a process of its own, so its memory and connections are its own. It
 // signs in to the emulator app-only (the token is fetched before the clock starts), runs one
 // job, ours or the baseline, and sends back what it measured. Started by refresh.ts and bulk.ts.
+import { clientSecret } from '../src/auth/identity';
+import type { TokenCredential } from '../src/auth/tokenCredential';
 import { resolveCloud } from '../src/graph/clouds';
 import { GraphService } from '../src/graph/client';
 import { SecurityApi } from '../src/graph/security';
@@ -15,7 +17,8 @@ export type Mode = 'ours' | 'baseline';
 export type EmulatorAddress = Pick<Emulator, 'url' | 'tenantId' | 'caCertPath' | 'clients'>;
 
 export type Job =
-  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress }
+  /** `coldToken`: sign in with the real MSAL credential and no token fetched beforehand (to count token requests). */
+  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress; coldToken?: boolean }
   | { kind: 'bulk'; mode: Mode; emulator: EmulatorAddress; target: 'alerts' | 'profiles'; items: { id: string; body: Record<string, unknown> }[] };
 
 export interface JobResult {
@@ -40,9 +43,16 @@ const VIEW_SECTIONS: Record<string, SectionId[]> = {
 
 async function run(job: Job): Promise<JobResult> {
   trustEmulator(job.emulator.caCertPath);
-  const credential = new EmulatorCredential(job.emulator);
   const scopes = [`${job.emulator.url}/.default`];
-  await credential.getToken(scopes);
+  let credential: TokenCredential;
+  if (job.kind === 'refresh' && job.coldToken) {
+    // MSAL reads the emulator's CA from NODE_EXTRA_CA_CERTS, which graph.ts sets for this process.
+    const [client] = job.emulator.clients;
+    credential = clientSecret({ tenantId: job.emulator.tenantId, clientId: client.clientId, authorityHost: job.emulator.url, disableInstanceDiscovery: true }, client.secret!);
+  } else {
+    credential = new EmulatorCredential(job.emulator);
+    await credential.getToken(scopes);
+  }
   const cloud = resolveCloud('Custom', { graphEndpoint: job.emulator.url, authorityHost: job.emulator.url });
   const graph = new GraphService({ cloud, credential, scopesFor: () => scopes });
 

@@ -43,15 +43,18 @@ export async function refreshScenarios(scales: Scale[], latencyMs: number, certi
     const bound = lowerBound(dataset);
     const emulator = await startGraph(dataset, { latencyMs, certificates, rateLimits: true });
     try {
-      const run = async (mode: Mode) => {
+      const run = async (mode: Mode, coldToken = false) => {
         await emulator.reset();
-        return { ...await runJob({ kind: 'refresh', mode, emulator: address(emulator) }), ...graphTraffic(emulator) };
+        return { ...await runJob({ kind: 'refresh', mode, emulator: address(emulator), coldToken }), ...graphTraffic(emulator) };
       };
       const oursRuns = [];
       for (let i = 0; i < OUR_RUNS; i++) {
         oursRuns.push(await run('ours'));
       }
       const baseline = await run('baseline');
+      // The timed runs fetch their token before the clock starts; one more run of each side signs
+      // in with the real MSAL credential from cold, to count what a refresh asks the token endpoint.
+      const [oursCold, baselineCold] = [await run('ours', true), await run('baseline', true)];
       const ours = medianBy(oursRuns, r => r.wallMs);
       const failed = [...new Set(oursRuns.flatMap(r => r.failed))];
       const failure = failed.length > 0 ? `sections failed: ${failed.join(', ')}` : undefined;
@@ -64,6 +67,8 @@ export async function refreshScenarios(scales: Scale[], latencyMs: number, certi
         row('Graph requests (pages, batched ones included)', ours.graph, baseline.graph, { budget: { op: '=', value: bound.requests } }),
         row('round trips on the critical path', criticalPath(ours.intervals), criticalPath(baseline.intervals), { budget: { op: '<=', value: bound.chain + 1 }, note: `longest paging chain ${bound.chain}` }),
         row(`wall time (ms, median of ${OUR_RUNS})`, ours.wallMs, baseline.wallMs, { budget: { op: '<=', value: 0.75, ratio: true }, failure }),
+        row('token requests (one refresh from a cold sign-in, real MSAL)', oursCold.tokens, baselineCold.tokens,
+          { budget: { op: '<=', value: 1 }, note: 'concurrent reads share one acquisition', failure: oursCold.failed.length ? `sections failed: ${oursCold.failed.join(', ')}` : undefined }),
         row('peak memory growth (MB)', ours.memoryMB, baseline.memoryMB, { budget: { op: '<=', value: 150 } }),
         row(`alerts loaded (of ${dataset.alerts.length.toLocaleString('en-US')})`, ours.alertsLoaded ?? 0, baseline.alertsLoaded ?? 0,
           { budget: { op: '<=', value: ALERT_SEVERITIES.length * ALERT_PAGE }, note: 'first page per severity' }),
