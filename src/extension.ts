@@ -16,12 +16,13 @@ import { projectScore } from './model/analytics';
 import { HistoryService } from './model/historyStore';
 import { PendingUpdates } from './model/pending';
 import { PlanStore } from './model/plan';
-import { PostureStore, type SectionId } from './model/store';
+import type { SectionId, StoreView } from './model/store';
+import { CurrentStore } from './tenant/current';
 import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type Settings } from './settings';
 import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
 import { controlsRoots } from './views/controlsView';
-import type { Node } from './views/node';
+import { entityOf, type Node } from './views/node';
 import { PanelController } from './views/panels/controller';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
@@ -36,7 +37,7 @@ import { secureScoreRoots } from './views/secureScoreView';
 import { ScoreStatusBar } from './views/statusBar';
 
 export interface SecurityPostureApi {
-  store: PostureStore;
+  store: StoreView;
   connection: Connection;
   providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
   treeViews: Record<'secureScore' | 'controls' | 'alerts' | 'partner', vscode.TreeView<Node>>;
@@ -51,7 +52,7 @@ export interface SecurityPostureApi {
 
 export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const log = vscode.window.createOutputChannel('Security Posture', { log: true });
-  const store = new PostureStore(context.globalState);
+  const store = new CurrentStore(context.globalState);
   const pending = new PendingUpdates(context.globalState);
   const connection = new Connection(store, context, log);
   const history = new HistoryService(vscode.Uri.joinPath(context.globalStorageUri, 'history').fsPath, log);
@@ -178,9 +179,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     views.controls.view.onDidChangeCheckboxState(event => {
       const byState = new Map<boolean, string[]>([[true, []], [false, []]]);
       for (const [node, checkbox] of event.items) {
-        const id = (node as { options?: { data?: { id?: unknown } } }).options?.data?.id;
-        if (typeof id === 'string') {
-          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(id);
+        const entity = entityOf(node);
+        if (entity?.kind === 'controlProfile') {
+          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(entity.profile.id);
         }
       }
       checkboxWrites++;
@@ -190,6 +191,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     }),
     connection.onDidChange(updateViewChrome),
     connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
+    pending.follow(store),
     pending.onDidChange(kinds => {
       if (kinds.includes('control')) {
         views.controls.provider.refresh();

@@ -7,15 +7,15 @@ import { safeLabel } from '../model/format';
 import type { HistoryService } from '../model/historyStore';
 import type { PendingUpdates } from '../model/pending';
 import type { PlanStore } from '../model/plan';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import type { Settings } from '../settings';
-import type { Node, Row } from '../views/node';
+import type { Node } from '../views/node';
 import type { PanelController } from '../views/panels/controller';
 import type { PostureTreeProvider } from '../views/provider';
 
 export interface Services {
   context: vscode.ExtensionContext;
-  store: PostureStore;
+  store: StoreView;
   /** Writes in flight and changes awaiting Microsoft's sync, shown on rows. */
   pending: PendingUpdates;
   connection: Connection;
@@ -52,7 +52,3 @@ export function registerCommand(services: Services, id: string, handler: (...arg
   });
 }
 
-/** The data of a tree row passed to a command, if it is one of ours. */
-export function rowData<T>(arg: unknown): T | undefined {
-  return (arg as Row | undefined)?.options?.data as T | undefined;
-}
