@@ -300,7 +300,7 @@ function setPending(): void {
   document.body.dataset.chartsPending = String(laterCharts.length);
 }
 
-/** The charts in view are drawn at once, the rest right after, one per task. */
+/** The charts in view are drawn at once, the rest once those are painted, one per task. */
 function drawCharts(): void {
   if (!current) {
     return;
@@ -324,7 +324,12 @@ function drawCharts(): void {
   };
   setPending();
   if (laterCharts.length) {
-    laterTimer = setTimeout(drawNext, 0);
+    // After the next frame, so the charts in view are painted before the rest start.
+    requestAnimationFrame(() => {
+      if (laterCharts.length) {
+        laterTimer = setTimeout(drawNext, 0);
+      }
+    });
   }
   chartDraws++;
   document.body.dataset.chartDraws = String(chartDraws);
