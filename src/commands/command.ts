@@ -12,6 +12,8 @@ import type { Settings } from '../settings';
 import type { Node } from '../views/node';
 import type { PanelController } from '../views/panels/controller';
 import type { PostureTreeProvider } from '../views/provider';
+import type { VisibleScheduler } from '../views/scheduler';
+import type { ViewName } from '../views/table';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -23,7 +25,9 @@ export interface Services {
   settings(): Settings;
   /** Re-reads settings and reconnects (after a setting or the account changed). */
   reconnect(interactive: boolean): Promise<void>;
-  views: Record<'secureScore' | 'controls' | 'alerts' | 'partner', { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  views: Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  /** Runs what should happen only while a view is visible. */
+  scheduler: VisibleScheduler;
   /** The webview panels (score history and analytics). */
   panels: PanelController;
   /** Score history beyond Graph's 90 days, per tenant. */

@@ -1,5 +1,5 @@
 // OData query handling for the in-memory Graph engine: system query options, $filter (parsed once
-// into a predicate), $select, $expand and opaque skip tokens ($orderby is recognised only to be refused: no emulated route documents it). Messages follow the wording
+// into a predicate), $select, $orderby, $expand and opaque skip tokens. Messages follow the wording
 // Graph / OData Web API use, so a client sees what it would see from the real service.
 
 import { badRequest } from './errors';
@@ -462,6 +462,50 @@ export function parseFilter(text: string, schema: ResourceSchema, read: ValueRea
     throw badRequest('Invalid filter clause: the $filter expression is empty.');
   }
   return new FilterParser(text, tokens, schema, read).parse();
+}
+
+// ---- $orderby -----------------------------------------------------------------------------
+
+export interface OrderClause {
+  prop: string;
+  descending: boolean;
+}
+
+export function parseOrderBy(raw: string, schema: ResourceSchema): OrderClause[] {
+  return splitList(raw, 'orderby').map((clause) => {
+    const match = /^(\S+)(?:\s+(asc|desc))?$/i.exec(clause);
+    if (!match) {
+      throw badRequest(`Syntax error in $orderby: '${clause}'.`);
+    }
+    const prop = resolveProperty(match[1], schema.properties);
+    if (!prop) {
+      throw unknownProperty(match[1], schema);
+    }
+    if (!schema.orderBy.includes(prop)) {
+      const supported = schema.orderBy.join(', ') || 'none';
+      throw badRequest(`Invalid $orderby: sorting by property '${prop}' is not supported. Sortable properties: ${supported}.`);
+    }
+    return { prop, descending: match[2]?.toLowerCase() === 'desc' };
+  });
+}
+
+/** A sorted copy of `items` (stable; nulls first ascending, as OData orders them). */
+export function sortItems<T extends object>(items: readonly T[], clauses: OrderClause[], schema: ResourceSchema, read: ValueReader): T[] {
+  const decorated = items.map((item) => ({
+    item,
+    keys: clauses.map((clause) => keyOf(schema.filter[clause.prop] ?? { kind: 'string', ops: [] }, read(item, clause.prop))),
+  }));
+  decorated.sort((x, y) => {
+    for (let i = 0; i < clauses.length; i++) {
+      const [a, b] = [x.keys[i], y.keys[i]];
+      if (a !== b) {
+        const ascending = a === null || (b !== null && a < b) ? -1 : 1;
+        return clauses[i].descending ? -ascending : ascending;
+      }
+    }
+    return 0;
+  });
+  return decorated.map((entry) => entry.item);
 }
 
 // ---- server-driven paging -----------------------------------------------------------------

@@ -1,9 +1,11 @@
 // What the engine knows about each resource type: its properties (for $select and PATCH validation),
-// which properties $filter accepts with which operators, and the evolvable enums.
+// which properties $filter / $orderby accept with which operators, and the evolvable enums.
 // Property lists are checked against types.ts at compile time, so a new field there cannot be forgotten.
 
 import type {
+  Contract,
   CustomerInsight,
+  DelegatedAdminRelationship,
   PartnerSecurityAlert,
   PartnerSecurityScore,
   SecureScore,
@@ -35,6 +37,8 @@ export interface ResourceSchema {
   key: string;
   properties: readonly string[];
   filter: Readonly<Record<string, FilterField>>;
+  /** Date properties that $orderby accepts (only where the route offers $orderby at all). */
+  orderBy: readonly string[];
   /** Evolvable enum properties → members up to and including `unknownFutureValue`. */
   evolvable: Readonly<Record<string, readonly string[]>>;
 }
@@ -104,6 +108,8 @@ function propertiesOf<T>() {
 }
 
 const EQ_ONLY = ['eq'] as const;
+const EQUALITY = ['eq', 'ne', 'in'] as const;
+const RANGE = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
 /** Dates of alerts_v2: `eq` and the comparisons integrations use; no `ne` (graph-api.md §4.2). */
 const DATE_RANGE = ['eq', 'gt', 'ge', 'lt', 'le'] as const;
 
@@ -130,6 +136,7 @@ export const SECURE_SCORE: ResourceSchema = {
     activeUserCount: { kind: 'number', ops: EQ_ONLY },
     licensedUserCount: { kind: 'number', ops: EQ_ONLY },
   },
+  orderBy: [],
   evolvable: {},
 };
 
@@ -155,6 +162,7 @@ export const CONTROL_PROFILE: ResourceSchema = {
     rank: { kind: 'number', ops: EQ_ONLY },
     maxScore: { kind: 'number', ops: EQ_ONLY },
   },
+  orderBy: [],
   evolvable: {},
 };
 
@@ -181,6 +189,7 @@ export const ALERT: ResourceSchema = {
     serviceSource: enumField({ name: `${NS}serviceSource`, members: [...SERVICE_SOURCE_BASE, ...SERVICE_SOURCE_EVOLVED] }, EQ_ONLY),
     status: enumField(ALERT_STATUS, EQ_ONLY),
   },
+  orderBy: [],
   evolvable: { serviceSource: SERVICE_SOURCE_BASE, detectionSource: DETECTION_SOURCE_BASE },
 };
 
@@ -191,6 +200,7 @@ export const PARTNER_SCORE: ResourceSchema = {
     'id', 'currentScore', 'maxScore', 'lastRefreshDateTime', 'updatedDateTime',
   ]),
   filter: {},
+  orderBy: [],
   evolvable: {},
 };
 
@@ -205,6 +215,7 @@ export const REQUIREMENT: ResourceSchema = {
     complianceStatus: { kind: 'string', ops: EQ_ONLY },
     state: { kind: 'string', ops: EQ_ONLY },
   },
+  orderBy: [],
   evolvable: {},
 };
 
@@ -215,6 +226,7 @@ export const HISTORY: ResourceSchema = {
     'id', 'createdDateTime', 'score', 'compliantRequirementsCount', 'totalRequirementsCount',
   ]),
   filter: { createdDateTime: { kind: 'date', ops: ['gt', 'ge', 'lt', 'le'] } },
+  orderBy: [],
   evolvable: {},
 };
 
@@ -223,6 +235,7 @@ export const CUSTOMER_INSIGHT: ResourceSchema = {
   key: 'tenantId',
   properties: propertiesOf<CustomerInsight>()(['tenantId', 'mfa']),
   filter: {},
+  orderBy: [],
   evolvable: {},
 };
 
@@ -242,6 +255,44 @@ export const PARTNER_ALERT: ResourceSchema = {
     alertType: { kind: 'string', ops: EQ_ONLY },
     detectedDateTime: { kind: 'date', ops: ['gt', 'ge', 'lt', 'le'] },
   },
+  orderBy: [],
+  evolvable: {},
+};
+
+export const RELATIONSHIP_STATUS: EnumType = {
+  name: 'microsoft.graph.delegatedAdminRelationshipStatus',
+  members: [
+    'activating', 'active', 'approvalPending', 'approved', 'created', 'expired', 'expiring', 'terminated', 'terminating',
+    'terminationRequested', 'unknownFutureValue',
+  ],
+};
+
+export const RELATIONSHIP: ResourceSchema = {
+  typeName: 'microsoft.graph.delegatedAdminRelationship',
+  key: 'id',
+  properties: propertiesOf<DelegatedAdminRelationship>()([
+    'id', 'displayName', 'duration', 'customer', 'accessDetails', 'status', 'autoExtendDuration', 'createdDateTime',
+    'activatedDateTime', 'lastModifiedDateTime', 'endDateTime',
+  ]),
+  filter: {
+    status: enumField(RELATIONSHIP_STATUS, EQUALITY),
+    displayName: { kind: 'string', ops: EQ_ONLY },
+    endDateTime: { kind: 'date', ops: RANGE },
+  },
+  orderBy: ['endDateTime', 'createdDateTime'],
+  evolvable: {},
+};
+
+export const CONTRACT: ResourceSchema = {
+  typeName: 'microsoft.graph.contract',
+  key: 'id',
+  properties: propertiesOf<Contract>()(['id', 'contractType', 'customerId', 'defaultDomainName', 'displayName', 'deletedDateTime']),
+  filter: {
+    customerId: { kind: 'string', ops: EQ_ONLY },
+    defaultDomainName: { kind: 'string', ops: EQ_ONLY },
+    displayName: { kind: 'string', ops: EQ_ONLY },
+  },
+  orderBy: [],
   evolvable: {},
 };
 
