@@ -9,8 +9,20 @@ type Credential = TokenCredential & { invalidate?(): void };
 
 export class SharedTokenCredential implements TokenCredential {
   private readonly inFlight = new Map<string, Promise<AccessToken | null>>();
+  /**
+   * After a 401: the next caller starts a fresh acquisition instead of joining the old one.
+   * Only when the credential itself can forget a token (the auth middleware retries only then).
+   */
+  readonly invalidate?: () => void;
 
-  constructor(private readonly inner: Credential) {}
+  constructor(private readonly inner: Credential) {
+    if (inner.invalidate) {
+      this.invalidate = () => {
+        this.inFlight.clear();
+        inner.invalidate!();
+      };
+    }
+  }
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
@@ -23,12 +35,6 @@ export class SharedTokenCredential implements TokenCredential {
       this.inFlight.set(key, pending);
     }
     return pending;
-  }
-
-  /** After a 401: the next caller starts a fresh acquisition instead of joining the old one. */
-  invalidate(): void {
-    this.inFlight.clear();
-    this.inner.invalidate?.();
   }
 }
 
