@@ -103,8 +103,8 @@ async function buildPage(dir: string, defaults: boolean): Promise<string> {
 export async function chartScenario(work: string): Promise<Measure[]> {
   const measure: Measure = {
     scenario: 'chart', scale: `${DAYS} days`,
-    measure: `draw the Secure Score panel (ms, Chromium, motion "${MOTION}" on both, median of ${RUNS} each; baseline: the same page with Chart.js defaults)`,
-    ours: null, budget: { op: '<=', value: 750 },
+    measure: `draw the Secure Score panel's charts in view, the rest following after that frame (ms, Chromium, motion "${MOTION}" on both, median of ${RUNS} each; baseline: the same page with Chart.js defaults)`,
+    ours: null, budget: { op: '<=', value: 150 },
   };
   const model = await secureScoreModel();
   const yearCharts = model.cards.filter(c => c.chart.type === 'line' && c.chart.labels.length === DAYS);

@@ -3,6 +3,7 @@
 // job, ours or the baseline (bulk: the Graph SDK peer), and sends back what it measured.
 // Started by refresh.ts and bulk.ts.
 import { Client } from '@microsoft/microsoft-graph-client';
+import { clientSecret } from '../src/auth/identity';
 import { resolveCloud } from '../src/graph/clouds';
 import { GraphService } from '../src/graph/client';
 import { SecurityApi } from '../src/graph/security';
@@ -17,7 +18,8 @@ export type Mode = 'ours' | 'baseline';
 export type EmulatorAddress = Pick<Emulator, 'url' | 'tenantId' | 'caCertPath' | 'clients'>;
 
 export type Job =
-  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress; alertPage: number }
+  /** `coldToken`: sign in with the real MSAL credential and no token fetched beforehand (to count token requests). */
+  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress; alertPage: number; coldToken?: boolean }
   | { kind: 'bulk'; mode: Mode; emulator: EmulatorAddress; target: 'alerts' | 'profiles'; items: { id: string; body: Record<string, unknown> }[] };
 
 export interface JobResult {
@@ -45,9 +47,15 @@ async function run(job: Job): Promise<JobResult> {
   trustEmulator(job.emulator.caCertPath);
   const credential = new EmulatorCredential(job.emulator);
   const scopes = [`${job.emulator.url}/.default`];
-  await credential.getToken(scopes);
+  const cold = job.kind === 'refresh' && job.coldToken;
+  if (!cold) {
+    await credential.getToken(scopes);
+  }
+  // MSAL reads the emulator's CA from NODE_EXTRA_CA_CERTS, which graph.ts sets for this process.
+  const [client] = job.emulator.clients;
+  const msal = () => clientSecret({ tenantId: job.emulator.tenantId, clientId: client.clientId, authorityHost: job.emulator.url, disableInstanceDiscovery: true }, client.secret!);
   const cloud = resolveCloud('Custom', { graphEndpoint: job.emulator.url, authorityHost: job.emulator.url });
-  const graph = new GraphService({ cloud, credential, scopesFor: () => scopes });
+  const graph = new GraphService({ cloud, credential: cold ? msal() : credential, scopesFor: () => scopes });
   const peer = sdkClient(job.emulator.url, async () => (await credential.getToken(scopes)).token);
 
   const fetches = recordGraphFetches();

@@ -37,7 +37,8 @@ const JOB_TIMEOUT_MS = 300_000;
 /** Runs one job in a fresh client process (with `gc` exposed so memory starts clean). */
 export function runJob(job: Job): Promise<JobResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'client.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: job.emulator.caCertPath };
+    const child = fork(path.join(__dirname, 'client.js'), [], { execArgv: ['--expose-gc'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const timer = setTimeout(() => child.kill(), JOB_TIMEOUT_MS);
     let answer: JobResult | { error: string } | undefined;
     child.on('message', message => (answer = message as JobResult | { error: string }));
@@ -55,12 +56,13 @@ export function runJob(job: Job): Promise<JobResult> {
 }
 
 /** What the emulator saw: HTTP requests (a $batch counts once) and Graph requests (each page, inner ones included). */
-export function graphTraffic(emulator: Emulator): { http: number; graph: number; throttled: number } {
+export function graphTraffic(emulator: Emulator): { http: number; graph: number; throttled: number; tokens: number } {
   const log = emulator.requests.filter(r => /^\/(v1\.0|beta)\//i.test(r.path));
   return {
     http: log.filter(r => !r.inBatch).length,
     graph: log.filter(r => r.inBatch || !isBatchPath(r.path)).length,
     throttled: log.filter(r => r.status === 429).length,
+    tokens: emulator.requests.filter(r => /\/oauth2\/v2\.0\/token$/.test(r.path.split('?')[0])).length,
   };
 }
 

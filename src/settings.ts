@@ -123,7 +123,8 @@ export function readSettings(): { settings: Settings; problems: SettingsProblems
     showDeprecated: config.get<unknown>('controls.showDeprecated', false) === true,
     alertStatuses,
     alertDays: int('alerts.days', 1, 365, 30),
-    alertPageSize: int('alerts.pageSize', 10, 2000, 200),
+    // Graph's alert docs limit a page ($top) to 1,000 alerts.
+    alertPageSize: int('alerts.pageSize', 10, 1000, 200),
     autoRefreshMinutes: int('autoRefreshMinutes', 0, 1440, 0),
     customersMaxInFlight: int('customers.maxInFlight', 1, 32, 8),
     statusBar: config.get<unknown>('statusBar.enabled', true) !== false,

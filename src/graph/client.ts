@@ -4,6 +4,7 @@ import { Client, HTTPMessageHandler, ResponseType, RetryHandler, RetryHandlerOpt
 import type { TokenCredential } from '../auth/tokenCredential';
 import type { Cloud } from './clouds';
 import { AREA_PERMISSIONS, PostureError, errorFromException, errorFromResponse, parseRetryAfter, type ApiArea } from './errors';
+import { shareTokenRequests } from '../auth/sharedToken';
 import { AuthMiddleware, ScopeOption, SignalOption, TimeoutMiddleware, VerbatimUrlOption } from './middleware';
 import type { ODataCollection } from './types';
 
@@ -120,7 +121,7 @@ export class GraphService {
     }));
     const chain: Middleware[] = [new TimeoutMiddleware(this.timeoutMs), retry];
     if (options.credential) {
-      chain.push(new AuthMiddleware(options.credential, this.origin, this.scopesFor('secureScore', false)));
+      chain.push(new AuthMiddleware(shareTokenRequests(options.credential), this.origin, this.scopesFor('secureScore', false)));
     }
     chain.push(counter);
     for (let i = 0; i < chain.length - 1; i++) {

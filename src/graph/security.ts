@@ -15,7 +15,8 @@ import type {
 export const PAGE_SIZE = {
   secureScores: 90,
   controlProfiles: 500,
-  partnerAlerts: 500,
+  /** Graph's alert docs limit `$top` to 1,000 alerts. */
+  alerts: 1000,
 } as const;
 
 export interface Fetched<T> {
@@ -75,7 +76,7 @@ export class SecurityApi {
 
   async alertsPage(filter: string, top: number, signal?: AbortSignal): Promise<PageResult<SecurityAlert>> {
     this.require('alerts', 'Security alerts');
-    const query = [`$top=${top}`, '$count=true', filter ? `$filter=${encodeURIComponent(filter)}` : ''].filter(Boolean).join('&');
+    const query = [`$top=${Math.min(Math.max(1, top), PAGE_SIZE.alerts)}`, '$count=true', filter ? `$filter=${encodeURIComponent(filter)}` : ''].filter(Boolean).join('&');
     return pageOf(await this.get<ODataCollection<SecurityAlert>>(`/security/alerts_v2?${query}`, { area: 'alerts', signal }));
   }
 
@@ -110,7 +111,8 @@ export class SecurityApi {
 
   async partnerAlerts(signal?: AbortSignal): Promise<Fetched<PartnerSecurityAlert[]>> {
     this.require('partnerAlerts', 'Partner security alerts');
-    return this.collect<PartnerSecurityAlert>(`/security/partner/securityAlerts?$top=${PAGE_SIZE.partnerAlerts}`, { area: 'partner', version: 'beta', signal, key: a => a.id });
+    // The list documents $count, $filter and $select only: no $top; the server pages.
+    return this.collect<PartnerSecurityAlert>('/security/partner/securityAlerts', { area: 'partner', version: 'beta', signal, key: a => a.id });
   }
 
   /** Every page of a collection: the first through `get` (it may share a batch), the rest by nextLink. */

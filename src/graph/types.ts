@@ -217,6 +217,18 @@ export interface SecureScoreControlProfile {
 
 export type AlertSeverity = Open<'unknown' | 'informational' | 'low' | 'medium' | 'high' | 'unknownFutureValue'>;
 export type AlertStatus = Open<'unknown' | 'new' | 'inProgress' | 'resolved' | 'unknownFutureValue'>;
+/**
+ * Members as in the v1.0 metadata ($metadata, and the SDKs generated from it). The docs' enum page
+ * disagrees twice: it omits `microsoftInsiderRiskManagement` (1024) and ends before
+ * `microsoftSecurityForAI` (4096); the metadata is what Graph serializes, so we follow it. Members
+ * after `unknownFutureValue` come only with `Prefer: include-unknown-enum-members`.
+ */
+export type ServiceSource = Open<
+  | 'unknown' | 'microsoftDefenderForEndpoint' | 'microsoftDefenderForIdentity' | 'microsoftDefenderForCloudApps'
+  | 'microsoftDefenderForOffice365' | 'microsoft365Defender' | 'azureAdIdentityProtection' | 'microsoftAppGovernance'
+  | 'dataLossPrevention' | 'unknownFutureValue' | 'microsoftDefenderForCloud' | 'microsoftSentinel'
+  | 'microsoftInsiderRiskManagement' | 'microsoftThreatIntelligence' | 'microsoftSecurityForAI'
+>;
 export type AlertClassification = Open<
   'unknown' | 'falsePositive' | 'truePositive' | 'informationalExpectedActivity' | 'unknownFutureValue'
 >;
@@ -267,7 +279,7 @@ export interface SecurityAlert {
   severity: AlertSeverity;
   classification: AlertClassification | null;
   determination: AlertDetermination | null;
-  serviceSource: string;
+  serviceSource: ServiceSource;
   detectionSource: string;
   productName: string | null;
   detectorId: string | null;
@@ -276,7 +288,10 @@ export interface SecurityAlert {
   title: string;
   description: string | null;
   recommendedActions: string | null;
+  /** Deprecated in the v1.0 metadata in favour of `categories`; Graph still sends both, so read both. */
   category: string | null;
+  /** MITRE-aligned stages (a collection); absent in older answers and docs examples. */
+  categories?: string[] | null;
   assignedTo: string | null;
   alertWebUrl: string | null;
   incidentWebUrl: string | null;

@@ -4,6 +4,7 @@
 // lastUpdateDateTime, severity, serviceSource, status; eq, and/or, date comparisons) compiles to
 // `$filter`; everything else (free text, negation, fields Graph refuses) is filtered here.
 import type { SecurityAlert } from '../graph/types';
+import { alertCategories } from './alerts';
 import { CLASSIFICATION_NAMES, SERVICE_SOURCE_NAMES, SEVERITY_NAMES, ALERT_STATUS_NAMES, humanize } from './format';
 
 /** Characters [start, end) of the query text. */
@@ -41,10 +42,12 @@ const DETERMINATIONS = [
   'apt', 'malware', 'securityPersonnel', 'securityTesting', 'unwantedSoftware', 'other', 'multiStagedAttack', 'compromisedAccount',
   'phishing', 'maliciousUserActivity', 'notMalicious', 'notEnoughDataToValidate', 'confirmedActivity', 'lineOfBusinessApplication', 'unknown',
 ] as const;
+// serviceSource members of the v1.0 metadata (see ServiceSource in graph/types.ts: the docs' enum
+// page lacks microsoftInsiderRiskManagement and microsoftSecurityForAI; the metadata has both).
 const SERVICES = [
   'microsoftDefenderForEndpoint', 'microsoftDefenderForIdentity', 'microsoftDefenderForCloudApps', 'microsoftDefenderForOffice365',
   'microsoft365Defender', 'azureAdIdentityProtection', 'microsoftAppGovernance', 'dataLossPrevention', 'microsoftDefenderForCloud',
-  'microsoftSentinel', 'microsoftInsiderRiskManagement', 'microsoftThreatIntelligence', 'unknown',
+  'microsoftSentinel', 'microsoftInsiderRiskManagement', 'microsoftThreatIntelligence', 'microsoftSecurityForAI', 'unknown',
 ] as const;
 
 export const QUERY_KEYS: readonly KeyDef[] = [
@@ -59,7 +62,8 @@ export const QUERY_KEYS: readonly KeyDef[] = [
   { key: 'before', aliases: ['until'], kind: 'date', field: 'createdDateTime', server: true, impliedOp: 'lt', description: 'Created before, e.g. before:2026-11-01' },
   { key: 'updated', aliases: [], kind: 'date', field: 'lastUpdateDateTime', server: true, description: 'Last updated, e.g. updated:>=24h' },
   { key: 'title', aliases: [], kind: 'text', field: 'title', server: false, description: 'Title contains (filtered here)' },
-  { key: 'category', aliases: [], kind: 'text', field: 'category', server: false, description: 'Category contains, e.g. category:ransomware (filtered here)' },
+  // Matches `categories` or the deprecated `category` (Graph cannot filter either).
+  { key: 'category', aliases: ['categories'], kind: 'text', field: 'categories', server: false, description: 'Category contains, e.g. category:ransomware (filtered here)' },
   { key: 'detection', aliases: [], kind: 'text', field: 'detectionSource', server: false, description: 'Detection source (Graph cannot filter it; filtered here)' },
   { key: 'product', aliases: [], kind: 'text', field: 'productName', server: false, description: 'Product name contains (filtered here)' },
   { key: 'incident', aliases: [], kind: 'text', field: 'incidentId', server: false, description: 'Incident id (filtered here)' },
@@ -334,6 +338,9 @@ function termOData(term: Term): string {
 function fieldText(alert: SecurityAlert, field: KeyDef['field']): string[] {
   if (field === 'text') {
     return [alert.title ?? '', alert.description ?? ''];
+  }
+  if (field === 'categories') {
+    return alertCategories(alert);
   }
   const value = (alert as unknown as Record<string, unknown>)[field];
   return Array.isArray(value) ? value.map(String) : [value === null || value === undefined ? '' : String(value)];

@@ -31,6 +31,15 @@ export function alertFilterOData(filter: AlertFilter, severity: string | undefin
   return clauses.join(' and ');
 }
 
+/**
+ * An alert's categories: `categories` (the collection) and the deprecated `category`, which Graph
+ * still sends and older answers carry alone; each once, in Graph's order.
+ */
+export function alertCategories(alert: Pick<SecurityAlert, 'category' | 'categories'>): string[] {
+  const all = [...(Array.isArray(alert.categories) ? alert.categories : []), alert.category];
+  return [...new Set(all.filter((c): c is string => typeof c === 'string' && c !== ''))];
+}
+
 export function describeAlertFilter(filter: AlertFilter): string {
   const status = filter.statuses.length === 0 ? 'any status'
     : sameSet(filter.statuses, ['new', 'inProgress']) ? 'not resolved'

@@ -244,11 +244,12 @@ export function projectScore(scores: SecureScore[], profiles: SecureScoreControl
     gain: round2(projected - current),
     capped: current + gainWanted > max + EPSILON,
     controls,
-    comparisons: comparisons(latest, percent).map(c => ({
+    // Only averages that are percentages can be placed against ours (see comparisons()).
+    comparisons: comparisons(latest, percent).flatMap(c => (c.averagePercent === undefined ? [] : [{
       basis: c.basis, label: c.label, averagePercent: c.averagePercent,
       now: round2(percent - c.averagePercent),
       projected: round2(projectedPercent - c.averagePercent),
-    })),
+    }])),
   };
 }
 

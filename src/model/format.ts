@@ -62,7 +62,9 @@ export const SERVICE_SOURCE_NAMES: Record<string, string> = {
   dataLossPrevention: 'Data loss prevention',
   microsoftDefenderForCloud: 'Defender for Cloud',
   microsoftSentinel: 'Microsoft Sentinel',
+  microsoftInsiderRiskManagement: 'Insider Risk Management',
   microsoftThreatIntelligence: 'Threat Intelligence',
+  microsoftSecurityForAI: 'Security for AI',
   unknownFutureValue: 'Other service',
   unknown: 'Unknown service',
 };

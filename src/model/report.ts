@@ -4,14 +4,14 @@
 // they cannot start a formula.
 import type { PartnerData } from '../graph/security';
 import type { CustomerInsight, SecureScore, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
-import { describeAlertFilter } from './alerts';
+import { alertCategories, describeAlertFilter } from './alerts';
 import { buildControlRows, type ControlRow } from './controls';
 import {
-  alertStatusName, complianceName, controlStateName, comparisonName, day, humanize, isNonCompliant, percent, points, requirementName,
+  alertStatusName, complianceName, controlStateName, day, humanize, isNonCompliant, percent, points, requirementName,
   SEVERITY_ORDER, serviceSourceName, severityName, signed,
 } from './format';
 import { customerRow, sortCustomers, sortRequirements, type CustomerRow } from './partner';
-import { num, sortSnapshots, summarizeSecureScore } from './secureScore';
+import { categoryCaveat, comparisonValue, num, sortSnapshots, summarizeSecureScore } from './secureScore';
 import type { AlertsData } from './store';
 import { round2 } from './numbers';
 
@@ -138,7 +138,10 @@ export function markdownReport(input: ReportInput): string {
       ['Score', `${points(summary.current)} of ${points(summary.max)} points (${percent(summary.percent)})`],
       ['Snapshot', day(summary.date)],
       ['Change since previous day', summary.deltaPoints === undefined ? '–' : `${signed(summary.deltaPoints)} points (${signed(summary.deltaPercent ?? 0, '%')})`],
-      ...summary.comparisons.map(c => [`Average of ${mdCell(comparisonName(c.basis).toLowerCase())}${c.detail ? ` (${mdCell(c.detail)})` : ''}`, `${percent(c.averagePercent)} (you ${signed(c.difference, ' pts')})`]),
+      ...summary.comparisons.map(c => [
+        `Average of ${mdCell(c.label.toLowerCase())}${c.detail ? ` (${mdCell(c.detail)})` : ''}`,
+        c.averagePercent === undefined ? mdCell(`${comparisonValue(c)}: ${c.caveat ?? ''}`) : `${percent(c.averagePercent)} (you ${signed(c.difference ?? 0, ' pts')})`,
+      ]),
       ['Active users', `${summary.activeUserCount} of ${summary.licensedUserCount} licensed`],
     ]), '');
     out.push('### Trend (weekly)', '');
@@ -146,7 +149,11 @@ export function markdownReport(input: ReportInput): string {
       t.date, points(t.current), points(t.max), percent(t.percent), t.change === undefined ? '–' : signed(t.change),
     ]), ['l', 'r', 'r', 'r', 'r']), '');
     out.push('### By category', '');
-    out.push(table(['Category', 'Points', 'Max', 'Percent'], summary.categories.map(c => [mdCell(c.category), points(c.score), points(c.max), percent(c.percent)]), ['l', 'r', 'r', 'r']), '');
+    out.push(table(['Category', 'Points', 'Max', 'Percent'], summary.categories.map(c => [mdCell(c.category), points(c.score), c.max === undefined ? 'unknown' : points(c.max), percent(c.percent)]), ['l', 'r', 'r', 'r']), '');
+    const unknown = summary.categories.map(categoryCaveat).filter(Boolean).length;
+    if (unknown > 0) {
+      out.push(`_${unknown} categor${unknown === 1 ? 'y has' : 'ies have'} an unknown maximum: some of their controls have no improvement action and no scoreInPercentage._`, '');
+    }
   }
 
   out.push('## Top improvement actions by points available', '');
@@ -247,9 +254,9 @@ export function controlProfilesCsv(input: ReportInput): string {
 export function alertsCsv(input: ReportInput): string {
   const alerts: SecurityAlert[] = (input.alerts?.groups ?? []).flatMap(g => g.items);
   return csv(
-    ['id', 'createdDateTime', 'lastUpdateDateTime', 'severity', 'status', 'title', 'serviceSource', 'productName', 'category', 'classification', 'determination', 'assignedTo', 'incidentId', 'mitreTechniques', 'alertWebUrl'],
+    ['id', 'createdDateTime', 'lastUpdateDateTime', 'severity', 'status', 'title', 'serviceSource', 'productName', 'categories', 'classification', 'determination', 'assignedTo', 'incidentId', 'mitreTechniques', 'alertWebUrl'],
     alerts.map(a => [
-      a.id, a.createdDateTime, a.lastUpdateDateTime, a.severity, a.status, a.title, a.serviceSource, a.productName, a.category, a.classification, a.determination,
+      a.id, a.createdDateTime, a.lastUpdateDateTime, a.severity, a.status, a.title, a.serviceSource, a.productName, alertCategories(a).join('; '), a.classification, a.determination,
       a.assignedTo, a.incidentId, (a.mitreTechniques ?? []).join('; '), a.alertWebUrl,
     ]),
   );

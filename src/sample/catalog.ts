@@ -792,6 +792,9 @@ const APPG_NAME = 'App governance';
 const DLP_NAME = 'Microsoft Data Loss Prevention';
 const MDC_NAME = 'Microsoft Defender for Cloud';
 const SENTINEL_NAME = 'Microsoft Sentinel';
+const IRM_NAME = 'Microsoft Purview Insider Risk Management';
+const MDTI_NAME = 'Microsoft Defender Threat Intelligence';
+const AI_NAME = 'Microsoft Defender for AI';
 
 const LOW_MED = [['low', 3], ['medium', 5], ['high', 1]] as const;
 const MED_HIGH = [['medium', 4], ['high', 3]] as const;
@@ -1146,6 +1149,38 @@ export const ALERT_TEMPLATES: readonly AlertTemplate[] = [
     severities: [['low', 3], ['unknown', 2]], evidence: ['device', 'ip'], truePositive: ['multiStagedAttack', 'other'],
     recommendedActions: 'Check whether the connection was part of planned administration.',
     weight: 1.2,
+  },
+];
+
+/**
+ * Sources the v1.0 metadata adds after microsoftSentinel (the docs' enum page lists none of these
+ * three). Apart from ALERT_TEMPLATES so the rest of the sample tenant stays as it was: one alert
+ * each, resolved and older than the default 30 days.
+ */
+export const LATER_SOURCE_TEMPLATES: readonly AlertTemplate[] = [
+  {
+    serviceSource: 'microsoftInsiderRiskManagement', detectionSources: [['microsoftInsiderRiskManagement', 1]], productName: IRM_NAME,
+    title: 'Data exfiltration by departing user', category: 'Exfiltration', mitreTechniques: ['T1567'],
+    description: '{user} downloaded {count} files from SharePoint and copied them to a personal cloud service after giving notice.',
+    severities: [['medium', 3], ['high', 1]], evidence: ['user', 'file'], truePositive: ['maliciousUserActivity', 'other'],
+    recommendedActions: 'Review the activity with HR and legal before contacting the user.',
+    weight: 0.3,
+  },
+  {
+    serviceSource: 'microsoftThreatIntelligence', detectionSources: [['microsoftThreatIntelligence', 1]], productName: MDTI_NAME,
+    title: 'Connection to infrastructure of a tracked threat actor', category: 'CommandAndControl', mitreTechniques: ['T1071'],
+    description: '{device} connected to {ip}, which threat intelligence attributes to a tracked actor.',
+    severities: [['high', 2], ['medium', 1]], evidence: ['device', 'ip'], truePositive: ['apt', 'malware'],
+    recommendedActions: 'Isolate the device and hunt for the same indicator across the tenant.',
+    weight: 0.3,
+  },
+  {
+    serviceSource: 'microsoftSecurityForAI', detectionSources: [['microsoftDefenderForAIServices', 1]], productName: AI_NAME,
+    title: 'Jailbreak attempt on an Azure OpenAI deployment', category: 'Execution', mitreTechniques: [],
+    description: 'A prompt from {ip} tried to bypass the system instructions of a model deployment {count} times.',
+    severities: [['medium', 3], ['low', 2]], evidence: ['ip'], truePositive: ['maliciousUserActivity', 'securityTesting'],
+    recommendedActions: 'Review the prompts and restrict who can call the deployment.',
+    weight: 0.3,
   },
 ];
 

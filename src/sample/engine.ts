@@ -52,9 +52,12 @@ export type RouteGroup =
 export interface PageSize {
   /** Items per page without $top. */
   default: number;
-  /** Largest page a $top can ask for; a larger $top still pages, at this size. */
+  /** Largest page a $top can ask for; a larger $top still pages, at this size (alerts: refused). */
   max: number;
 }
+
+/** The largest `$top` alerts_v2 takes. */
+export const MAX_ALERT_PAGE = 1000;
 
 /** Page sizes per route group (Graph does not document most of them; these are plausible and stable). */
 export const PAGE_SIZES: Readonly<Record<RouteGroup, PageSize>> = {
@@ -62,12 +65,14 @@ export const PAGE_SIZES: Readonly<Record<RouteGroup, PageSize>> = {
   secureScores: { default: 100, max: 100 },
   // Tenants have 400+ controls, so a default listing needs a few pages.
   controlProfiles: { default: 100, max: 500 },
-  alerts: { default: 100, max: 2000 },
+  // Graph's alert docs set $top at 1,000 at most (legacy alerts: "The $top OData query parameter
+  // has a limit of 1000 alerts"; the alerts_v2 page says nothing else), so a larger one is refused.
+  alerts: { default: 100, max: MAX_ALERT_PAGE },
   // Requirements and history.
   partnerScore: { default: 100, max: 500 },
   // Server-driven paging only ($top is rejected): every page has `default` items.
   customerInsights: { default: 100, max: 100 },
-  partnerAlerts: { default: 100, max: 500 },
+  partnerAlerts: { default: 100, max: 100 },
   // GDAP relationships: `$top` up to 300 (documented); contracts page like directory objects.
   relationships: { default: 100, max: 300 },
   contracts: { default: 100, max: 999 },
@@ -195,7 +200,8 @@ export class GraphEngine {
         },
       },
       {
-        pattern: 'security/alerts_v2', group: 'alerts', scope: 'SecurityAlert', options: [...LIST, 'orderby'],
+        // The list documents $count, $filter, $skip and $top only: $select and $orderby are refused.
+        pattern: 'security/alerts_v2', group: 'alerts', scope: 'SecurityAlert', options: ['top', 'skip', 'count', 'filter'],
         methods: { GET: (ctx) => this.list(ctx, ALERT, d().alerts) },
       },
       {
@@ -236,7 +242,8 @@ export class GraphEngine {
         methods: { GET: (ctx) => this.list(ctx, CUSTOMER_INSIGHT, d().customerInsights) },
       },
       {
-        pattern: 'security/partner/securityAlerts', group: 'partnerAlerts', ...partner, options: LIST,
+        // The list documents $count, $filter and $select only: no $top/$skip, the server pages.
+        pattern: 'security/partner/securityAlerts', group: 'partnerAlerts', ...partner, options: ['skiptoken', 'count', 'filter', 'select'],
         methods: { GET: (ctx) => this.list(ctx, PARTNER_ALERT, d().partnerAlerts) },
       },
       {
@@ -395,7 +402,11 @@ export class GraphEngine {
       offset = parseNonNegativeInt('skip', skip);
     }
     const sizes = this.pageSizes[ctx.route.group];
-    const pageSize = top === undefined ? sizes.default : Math.min(parseNonNegativeInt('top', top), sizes.max);
+    const asked = top === undefined ? undefined : parseNonNegativeInt('top', top);
+    if (asked !== undefined && ctx.route.group === 'alerts' && asked > MAX_ALERT_PAGE) {
+      throw badRequest(`Invalid value '${top}' for $top query option found. The $top query option has a limit of ${MAX_ALERT_PAGE} alerts.`);
+    }
+    const pageSize = asked === undefined ? sizes.default : Math.min(asked, sizes.max);
     const page = result.slice(offset, offset + pageSize);
 
     const body: Record<string, unknown> = { '@odata.context': this.contextUrl(ctx, ctx.route.pattern, select) };

@@ -6,6 +6,7 @@ import type { AlertComment, AlertEvidence, AverageComparativeScore, ControlScore
 import type { TenantDataset } from './dataset';
 import {
   ALERT_TEMPLATES,
+  LATER_SOURCE_TEMPLATES,
   COMPANY_PREFIXES,
   COMPANY_SUFFIXES,
   CONTROL_CATALOG,
@@ -1069,7 +1070,18 @@ export function buildAlerts(rng: Rng, ctx: Context, count: number): SecurityAler
     alert.incidentId = String(incident);
     alert.incidentWebUrl = `https://security.microsoft.com/incidents/${incident}?tid=${ctx.tenantId}`;
   }
-  return drafts.reverse().map((d) => d.alert);
+  // Later serviceSource members from a stream of their own, so the alerts above stay as they were.
+  const later = rng.fork('later-sources');
+  drafts.reverse();
+  for (const template of LATER_SOURCE_TEMPLATES) {
+    const alert = buildAlert(later, ctx, template, { detectorId: later.guid(), policyId: null, status: 'resolved', minAgeDays: 35 });
+    incident += later.int(1, 3);
+    alert.incidentId = String(incident);
+    alert.incidentWebUrl = `https://security.microsoft.com/incidents/${incident}?tid=${ctx.tenantId}`;
+    drafts.push({ alert, created: Date.parse(alert.createdDateTime) });
+  }
+  // Newest first; the sort is stable, so alerts of the same instant keep their order.
+  return drafts.sort((a, b) => b.created - a.created).map((d) => d.alert);
 }
 
 interface AlertOverrides {
@@ -1077,11 +1089,14 @@ interface AlertOverrides {
   policyId: string | null;
   severity?: string;
   status?: string;
+  /** At least this old (the later-source alerts stay out of the default 30 days). */
+  minAgeDays?: number;
 }
 
 function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOverrides): SecurityAlert {
   // Recent alerts are denser: age = window × u^1.5.
-  const age = Math.max(3 * MINUTE, Math.floor(ALERT_WINDOW * rng.next() ** 1.5));
+  const min = (o.minAgeDays ?? 0) * DAY;
+  const age = Math.max(3 * MINUTE, min + Math.floor((ALERT_WINDOW - min) * rng.next() ** 1.5));
   const created = ctx.now - age;
   const ageDays = age / DAY;
   const status = o.status ?? rng.weighted(
@@ -1186,6 +1201,7 @@ function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOve
     description,
     recommendedActions: template.recommendedActions,
     category: template.category,
+    categories: [template.category],
     assignedTo,
     alertWebUrl: `https://security.microsoft.com/alerts/${id}?tid=${ctx.tenantId}`,
     incidentWebUrl: null,

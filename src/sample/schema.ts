@@ -37,7 +37,7 @@ export interface ResourceSchema {
   key: string;
   properties: readonly string[];
   filter: Readonly<Record<string, FilterField>>;
-  /** Date properties that $orderby accepts. */
+  /** Date properties that $orderby accepts (only where the route offers $orderby at all). */
   orderBy: readonly string[];
   /** Evolvable enum properties → members up to and including `unknownFutureValue`. */
   evolvable: Readonly<Record<string, readonly string[]>>;
@@ -68,7 +68,11 @@ const SERVICE_SOURCE_BASE = [
   'microsoftDefenderForOffice365', 'microsoft365Defender', 'azureAdIdentityProtection', 'microsoftAppGovernance',
   'dataLossPrevention', 'unknownFutureValue',
 ] as const;
-/** Returned only with `Prefer: include-unknown-enum-members`. */
+/**
+ * Returned only with `Prefer: include-unknown-enum-members`. Order and members of the v1.0
+ * metadata (256, 512, 1024, 2048, 4096); the docs' enum page omits microsoftInsiderRiskManagement
+ * and microsoftSecurityForAI, which the metadata and the generated SDKs have.
+ */
 const SERVICE_SOURCE_EVOLVED = [
   'microsoftDefenderForCloud', 'microsoftSentinel', 'microsoftInsiderRiskManagement', 'microsoftThreatIntelligence',
   'microsoftSecurityForAI',
@@ -106,6 +110,8 @@ function propertiesOf<T>() {
 const EQ_ONLY = ['eq'] as const;
 const EQUALITY = ['eq', 'ne', 'in'] as const;
 const RANGE = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const;
+/** Dates of alerts_v2: `eq` and the comparisons integrations use; no `ne` (graph-api.md §4.2). */
+const DATE_RANGE = ['eq', 'gt', 'ge', 'lt', 'le'] as const;
 
 function enumField(type: EnumType, ops: readonly ComparisonOp[]): FilterField {
   return { kind: 'enum', enum: type, ops };
@@ -166,22 +172,24 @@ export const ALERT: ResourceSchema = {
   properties: propertiesOf<SecurityAlert>()([
     'id', 'providerAlertId', 'incidentId', 'tenantId', 'status', 'severity', 'classification', 'determination',
     'serviceSource', 'detectionSource', 'productName', 'detectorId', 'alertPolicyId', 'investigationState', 'title',
-    'description', 'recommendedActions', 'category', 'assignedTo', 'alertWebUrl', 'incidentWebUrl', 'actorDisplayName',
+    'description', 'recommendedActions', 'category', 'categories', 'assignedTo', 'alertWebUrl', 'incidentWebUrl', 'actorDisplayName',
     'threatDisplayName', 'threatFamilyName', 'mitreTechniques', 'createdDateTime', 'lastUpdateDateTime',
     'firstActivityDateTime', 'lastActivityDateTime', 'resolvedDateTime', 'comments', 'evidence', 'systemTags',
     'additionalData',
   ]),
+  // The documented surface: `eq` joined by and/or on these eight; `ne` and `in` are not offered, so
+  // a client must spell a list as `or` and filter negations itself.
   filter: {
-    assignedTo: { kind: 'string', ops: EQUALITY },
-    classification: enumField(ALERT_CLASSIFICATION, EQUALITY),
-    determination: enumField(ALERT_DETERMINATION, EQUALITY),
-    createdDateTime: { kind: 'date', ops: RANGE },
-    lastUpdateDateTime: { kind: 'date', ops: RANGE },
-    severity: enumField(ALERT_SEVERITY, EQUALITY),
-    serviceSource: enumField({ name: `${NS}serviceSource`, members: [...SERVICE_SOURCE_BASE, ...SERVICE_SOURCE_EVOLVED] }, EQUALITY),
-    status: enumField(ALERT_STATUS, EQUALITY),
+    assignedTo: { kind: 'string', ops: EQ_ONLY },
+    classification: enumField(ALERT_CLASSIFICATION, EQ_ONLY),
+    determination: enumField(ALERT_DETERMINATION, EQ_ONLY),
+    createdDateTime: { kind: 'date', ops: DATE_RANGE },
+    lastUpdateDateTime: { kind: 'date', ops: DATE_RANGE },
+    severity: enumField(ALERT_SEVERITY, EQ_ONLY),
+    serviceSource: enumField({ name: `${NS}serviceSource`, members: [...SERVICE_SOURCE_BASE, ...SERVICE_SOURCE_EVOLVED] }, EQ_ONLY),
+    status: enumField(ALERT_STATUS, EQ_ONLY),
   },
-  orderBy: ['createdDateTime', 'lastUpdateDateTime'],
+  orderBy: [],
   evolvable: { serviceSource: SERVICE_SOURCE_BASE, detectionSource: DETECTION_SOURCE_BASE },
 };
 

@@ -2,7 +2,7 @@
 // "Load more" rows holding the next page link.
 import type { SecurityAlert } from '../graph/types';
 import { isHttpsUrl } from '../graph/clouds';
-import { describeAlertFilter, alertDescription } from '../model/alerts';
+import { alertCategories, describeAlertFilter, alertDescription } from '../model/alerts';
 import { age, alertStatusName, classificationName, dateTime, serviceSourceName, severityName } from '../model/format';
 import type { AlertGroup } from '../model/store';
 import { icon, type Node, Row, tooltip } from './node';
@@ -99,7 +99,7 @@ export function alertNode(ctx: ViewContext, alert: SecurityAlert, parent: Node |
       .field('Classification', alert.classification && alert.classification !== 'unknown' ? `${classificationName(alert.classification)} (${alert.determination ?? 'unknown'})` : '')
       .field('Service', serviceSourceName(alert.serviceSource))
       .field('Product', alert.productName)
-      .field('Category', alert.category)
+      .field('Categories', alertCategories(alert).join(', '))
       .field('Assigned to', alert.assignedTo ?? 'nobody')
       .field('Created', dateTime(alert.createdDateTime))
       .field('Last activity', alert.lastActivityDateTime ? dateTime(alert.lastActivityDateTime) : '')

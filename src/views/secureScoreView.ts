@@ -1,7 +1,7 @@
 // The Secure Score view: today's score, the change since the previous snapshot, comparisons
 // with other organisations and points per category.
-import { percent, points, signed, day, comparisonName } from '../model/format';
-import { summarizeSecureScore } from '../model/secureScore';
+import { percent, points, signed, day } from '../model/format';
+import { categoryCaveat, categoryText, comparisonValue, summarizeSecureScore } from '../model/secureScore';
 import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Collapsed, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 import { contextValue } from './contextValues';
@@ -47,12 +47,17 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       description: `${summary.comparisons.length} group${summary.comparisons.length === 1 ? '' : 's'}`,
       icon: icon('organization'),
       collapsible: Expanded,
-      children: parent => summary.comparisons.map(c => new Row(`${id}/comparisons/${idPart(c.basis)}`, parent, {
-        label: comparisonName(c.basis),
-        description: `avg ${percent(c.averagePercent)} · you ${signed(c.difference, ' pts')}${c.detail ? ` · ${c.detail}` : ''}`,
-        icon: icon(c.difference >= 0 ? 'pass' : 'warning', c.difference >= 0 ? 'testing.iconPassed' : 'list.warningForeground'),
+      children: parent => summary.comparisons.map((c, i) => new Row(`${id}/comparisons/${idPart(c.basis)}/${i}`, parent, {
+        label: c.label,
+        description: `${comparisonValue(c)}${c.difference === undefined ? '' : ` · you ${signed(c.difference, ' pts')}`}${c.detail ? ` · ${c.detail}` : ''}`,
+        icon: c.difference === undefined ? icon('question') : icon(c.difference >= 0 ? 'pass' : 'warning', c.difference >= 0 ? 'testing.iconPassed' : 'list.warningForeground'),
         contextValue: contextValue('score'),
-        tooltip: tooltip(t => t.heading(`${c.label}: average ${percent(c.averagePercent)}`).field('Your score', percent(summary.percent)).field('Group', c.detail)),
+        tooltip: tooltip(t => t.heading(`${c.label}: ${comparisonValue(c)}`)
+          .field('Your score', percent(summary.percent))
+          .field('Group', c.detail)
+          .field('Basis', c.basis)
+          .field('averageScore as sent', c.averageScore === null ? 'none' : points(c.averageScore))
+          .paragraph(c.caveat ?? '', 400)),
       })),
     }));
   } else {
@@ -65,7 +70,8 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
     collapsible: Expanded,
     children: parent => summary.categories.map(c => new Row(`${id}/categories/${idPart(c.category)}`, parent, {
       label: c.category,
-      description: `${points(c.score)} / ${points(c.max)} (${percent(c.percent)})`,
+      description: categoryText(c),
+      tooltip: tooltip(t => t.heading(c.category).field('Points', categoryText(c)).paragraph(categoryCaveat(c) ?? '', 400)),
       icon: icon(categoryIcon(c.category)),
       contextValue: contextValue('score', 'category'),
       entity: { kind: 'category', category: c.category },

@@ -96,11 +96,16 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
   const datasets = spec.series.map((series, index): ChartDataset<'line'> | ChartDataset<'bar'> => {
     const color = c[series.color];
     if (spec.type === 'line' && series.style !== 'bar') {
-      const radius = spec.labels.map(label => (highlighted.has(label) ? 6 : many ? 0 : 2));
+      // Per-point arrays make Chart.js resolve options for every point; plain values are shared
+      // by all points, which is what makes a year of days quick to draw.
+      const perPoint = highlighted.size > 0;
+      const radius = perPoint ? spec.labels.map(label => (highlighted.has(label) ? 6 : many ? 0 : 2)) : many ? 0 : 2;
       return {
         type: 'line',
         label: series.label,
-        data: series.values,
+        // Already in Chart.js's own form ({x: index, y}), so it skips parsing a year of points.
+        data: series.values.map((y, x) => ({ x, y })),
+        parsing: false,
         borderColor: color,
         backgroundColor: series.style === 'area' ? withAlpha(color, spec.stacked ? 0.55 : 0.18) : withAlpha(color, 0.5),
         borderWidth: 2,
@@ -109,8 +114,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
         pointRadius: radius,
         pointHoverRadius: 6,
         pointHitRadius: onPick ? 8 : 4,
-        pointBackgroundColor: spec.labels.map(label => (highlighted.has(label) ? c.yellow : color)),
-        pointBorderColor: spec.labels.map(label => (highlighted.has(label) ? c.foreground : color)),
+        pointBackgroundColor: perPoint ? spec.labels.map(label => (highlighted.has(label) ? c.yellow : color)) : color,
+        pointBorderColor: perPoint ? spec.labels.map(label => (highlighted.has(label) ? c.foreground : color)) : color,
         spanGaps: true,
         tension: 0,
         stepped: spec.stepped ? 'after' : false,
@@ -133,7 +138,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
     precision: spec.valueKind === 'count' ? 0 : undefined,
     callback: (value: number | string) => formatValue(typeof value === 'number' ? value : Number(value), spec.valueKind === 'signed' ? 'signed' : spec.valueKind),
   };
-  const categoryTicks = { color: c.foreground, autoSkip: true, maxTicksLimit: horizontal ? undefined : 10, maxRotation: 0 };
+  // Labels of one axis are alike (days, names): measuring a sample of them sizes the axis, not all 365.
+  const categoryTicks = { color: c.foreground, autoSkip: true, maxTicksLimit: horizontal ? undefined : 10, maxRotation: 0, sampleSize: 12 };
   const grid = { color: c.lines };
   const valueScale = { type: 'linear' as const, min: spec.min, max: spec.max, stacked: spec.stacked, ticks: valueTicks, grid, border: { color: c.lines } };
   const categoryScale = { type: 'category' as const, stacked: spec.stacked, ticks: categoryTicks, grid: { display: false }, border: { color: c.lines } };
@@ -145,6 +151,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
       responsive: true,
       maintainAspectRatio: false,
       animation: reduceMotion ? false : { duration: 350 },
+      // Labels are distinct and in order (days, categories): Chart.js may skip sorting and checks.
+      normalized: true,
       interaction: { mode: 'index', intersect: false },
       color: c.foreground,
       font: { family: palette.font, size: palette.fontSize },
@@ -153,7 +161,7 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
         legend: { display: spec.series.length > 1, labels: { color: c.foreground, boxWidth: 14 } },
         tooltip: {
           animation: reduceMotion ? false : undefined,
-          callbacks: { label: (item: TooltipItem<'line' | 'bar'>) => `${item.dataset.label}: ${formatValue(item.raw as number, spec.valueKind)}` },
+          callbacks: { label: (item: TooltipItem<'line' | 'bar'>) => `${item.dataset.label}: ${formatValue(horizontal ? item.parsed.x : item.parsed.y, spec.valueKind)}` },
         },
       },
       onClick: onPick ? (_event: ChartEvent, elements: ActiveElement[]) => {

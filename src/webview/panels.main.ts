@@ -157,6 +157,15 @@ function chartCard(card: ChartCard): HTMLElement {
   toggle.checked = tableShown;
   toggle.setAttribute('data-focus', `table-${card.id}`);
   toggle.setAttribute('data-role', 'table-toggle');
+  // A year of days is hundreds of rows per table: a table is built only once it is shown.
+  const tableBox = el('div', { className: 'table-box' });
+  tableBox.hidden = !tableShown;
+  const showTable = (shown: boolean) => {
+    if (shown && !tableBox.firstChild) {
+      tableBox.append(chartTableElement(card));
+    }
+    tableBox.hidden = !shown;
+  };
   toggle.addEventListener('change', () => {
     const tables = new Set(state.tables ?? []);
     if (toggle.checked) {
@@ -166,7 +175,7 @@ function chartCard(card: ChartCard): HTMLElement {
     }
     state = { ...state, tables: [...tables] };
     saveState();
-    section.querySelector('.table-box')?.toggleAttribute('hidden', !toggle.checked);
+    showTable(toggle.checked);
   });
   tools.append(toggle);
   tools.append(button('Export PNG', () => exportPng(card), { 'data-role': 'export-png', 'data-focus': `png-${card.id}` }));
@@ -183,9 +192,7 @@ function chartCard(card: ChartCard): HTMLElement {
     const box = el('div', { className: `chart-box ${card.chart.type === 'horizontalBar' ? 'short' : ''}` }, [canvas]);
     section.append(box);
   }
-  const table = chartTableElement(card);
-  const tableBox = el('div', { className: 'table-box' }, [table]);
-  tableBox.hidden = !tableShown;
+  showTable(tableShown);
   section.append(tableBox);
   if (card.link) {
     const panel = card.link.panel;
@@ -258,30 +265,71 @@ function listTable(list: ListTable): HTMLElement {
   return section;
 }
 
+/** Charts still to draw after the visible ones, one per task so the page answers input meanwhile. */
+let laterCharts: ChartCard[] = [];
+let laterTimer: ReturnType<typeof setTimeout> | undefined;
+
 function destroyCharts(): void {
+  clearTimeout(laterTimer);
+  laterCharts = [];
   for (const chart of charts.values()) {
     chart.destroy();
   }
   charts.clear();
 }
 
+function canvasOf(card: ChartCard): HTMLCanvasElement | null {
+  return app.querySelector(`canvas[data-card-id="${CSS.escape(card.id)}"]`);
+}
+
+function drawChart(card: ChartCard): Chart | undefined {
+  const canvas = canvasOf(card);
+  if (!canvas || charts.has(card.id)) {
+    return charts.get(card.id);
+  }
+  const chart = createChart(canvas, card.chart, {
+    palette,
+    reduceMotion: reduceMotion(),
+    onPick: card.chart.pickable ? date => post({ type: 'pickDay', date }) : undefined,
+  });
+  charts.set(card.id, chart);
+  return chart;
+}
+
+function setPending(): void {
+  document.body.dataset.chartsPending = String(laterCharts.length);
+}
+
+/** The charts in view are drawn at once, the rest once those are painted, one per task. */
 function drawCharts(): void {
   if (!current) {
     return;
   }
   destroyCharts();
   palette = readPalette();
-  for (const card of current.model.cards) {
-    const canvas = app.querySelector(`canvas[data-card-id="${CSS.escape(card.id)}"]`) as HTMLCanvasElement | null;
-    if (!canvas) {
-      continue;
+  const inView = (card: ChartCard) => {
+    const box = canvasOf(card)?.getBoundingClientRect();
+    return !!box && box.bottom > 0 && box.top < window.innerHeight;
+  };
+  const withCanvas = current.model.cards.filter(card => canvasOf(card));
+  withCanvas.filter(inView).forEach(drawChart);
+  laterCharts = withCanvas.filter(card => !charts.has(card.id));
+  const drawNext = () => {
+    const card = laterCharts.shift();
+    if (card) {
+      drawChart(card);
     }
-    const chart = createChart(canvas, card.chart, {
-      palette,
-      reduceMotion: reduceMotion(),
-      onPick: card.chart.pickable ? date => post({ type: 'pickDay', date }) : undefined,
+    setPending();
+    laterTimer = laterCharts.length ? setTimeout(drawNext, 0) : undefined;
+  };
+  setPending();
+  if (laterCharts.length) {
+    // After the next frame, so the charts in view are painted before the rest start.
+    requestAnimationFrame(() => {
+      if (laterCharts.length) {
+        laterTimer = setTimeout(drawNext, 0);
+      }
     });
-    charts.set(card.id, chart);
   }
   chartDraws++;
   document.body.dataset.chartDraws = String(chartDraws);
@@ -298,7 +346,7 @@ function onThemeMaybeChanged(): void {
 }
 
 function exportPng(card: ChartCard): void {
-  const chart = charts.get(card.id);
+  const chart = drawChart(card);
   if (chart) {
     post({ type: 'save', format: 'png', name: card.id, data: chartPng(chart, palette.background) });
   }

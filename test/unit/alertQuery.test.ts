@@ -61,6 +61,27 @@ describe('alert query language: compiling', () => {
     assert.equal(parseAlertQuery('updated:30m', ctx).odata, 'lastUpdateDateTime ge 2026-11-22T09:30:00Z');
   });
 
+  it('matches category: against categories (the collection) or the deprecated category, whichever an alert has', () => {
+    const both = { title: 'a', categories: ['InitialAccess', 'CredentialAccess'], category: 'InitialAccess' };
+    const collectionOnly = { title: 'b', categories: ['Exfiltration'], category: null };
+    const legacyOnly = { title: 'c', category: 'CredentialAccess' };
+    const q = parseAlertQuery('category:credential', ctx);
+    assert.equal(q.odata, '', 'Graph cannot filter categories: it is filtered here');
+    assert.deepEqual(q.local, ['category contains "credential"']);
+    assert.deepEqual([both, collectionOnly, legacyOnly].filter(a => q.matchesLocally(a as never)).map(a => a.title), ['a', 'c']);
+    const exfil = parseAlertQuery('categories:exfiltration', ctx);
+    assert.deepEqual([both, collectionOnly, legacyOnly].filter(a => exfil.matchesLocally(a as never)).map(a => a.title), ['b']);
+    const not = parseAlertQuery('-category:credential', ctx);
+    assert.deepEqual([both, collectionOnly, legacyOnly].filter(a => not.matchesLocally(a as never)).map(a => a.title), ['b']);
+  });
+
+  it('knows every serviceSource member of the v1.0 metadata, and sends Graph no ne and no in', () => {
+    const q = parseAlertQuery('service:microsoftSecurityForAI,microsoftInsiderRiskManagement,microsoftThreatIntelligence -status:resolved -severity:low,informational', ctx);
+    assert.equal(q.odata, "(serviceSource eq 'microsoftSecurityForAI' or serviceSource eq 'microsoftInsiderRiskManagement' or serviceSource eq 'microsoftThreatIntelligence')");
+    assert.deepEqual(q.local, ['not status resolved', 'not severity low or informational']);
+    assert.deepEqual(completeAlertQuery('service:microsoftSec').map(c => [c.label, c.description]), [['service:microsoftSecurityForAI', 'Security for AI']]);
+  });
+
   it('escapes quotes in OData strings', () => {
     assert.equal(parseAlertQuery("assigned:o'brien@x.example", ctx).odata, "assignedTo eq 'o''brien@x.example'");
   });
@@ -162,6 +183,18 @@ describe('alert queries over the sample engine', () => {
       assert.equal(expected.length, count, `${text}: the seed's count`);
       assert.deepEqual(result.items.map(a => a.id).sort(), [...expected].sort(), text);
     }
+  });
+
+  it('finds alerts of the later serviceSource members and by categories through the engine that refuses ne and in', async () => {
+    const queries = make();
+    const ai = await queries.run('service:microsoftSecurityForAI');
+    assert.equal(ai.status, 'ready', ai.error?.message);
+    assert.deepEqual(ai.items.map(a => [a.title, a.serviceSource]), [['Jailbreak attempt on an Azure OpenAI deployment', 'microsoftSecurityForAI']]);
+    const negated = await queries.run('-status:resolved -severity:informational,low,medium,unknown service:azureAdIdentityProtection,microsoftInsiderRiskManagement');
+    assert.equal(negated.status, 'ready', negated.error?.message);
+    assert.deepEqual(negated.items.map(a => [a.serviceSource, a.severity, a.status !== 'resolved']), [['azureAdIdentityProtection', 'high', true]]);
+    const exfil = await queries.run('category:Exfiltration service:microsoftInsiderRiskManagement');
+    assert.deepEqual(exfil.items.map(a => [a.title, a.categories]), [['Data exfiltration by departing user', ['Exfiltration']]]);
   });
 
   it('reads more pages while the local filter drops alerts, then "Load more" goes on', async () => {

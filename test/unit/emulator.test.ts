@@ -241,6 +241,34 @@ describe('Graph emulator', function () {
     });
   });
 
+  describe('the documented surface, and what it refuses', function () {
+    it('answers Graph\'s 400 to $orderby, $select, ne, in and $top over 1,000 on alerts_v2, and to $top on partner alerts', async function () {
+      const token = await appToken(emu);
+      const refused: [string, string][] = [
+        ['/v1.0/security/alerts_v2?$orderby=createdDateTime%20desc', "Query option '$orderby' is not supported by 'security/alerts_v2'."],
+        ['/v1.0/security/alerts_v2?$select=id,title', "Query option '$select' is not supported by 'security/alerts_v2'."],
+        [`/v1.0/security/alerts_v2?$filter=${encodeURIComponent("status ne 'resolved'")}`, "Invalid filter clause: the 'ne' operator is not supported on property 'status'."],
+        [`/v1.0/security/alerts_v2?$filter=${encodeURIComponent("severity in ('high','low')")}`, "Invalid filter clause: the 'in' operator is not supported on property 'severity'."],
+        ['/v1.0/security/alerts_v2?$top=1001', "Invalid value '1001' for $top query option found. The $top query option has a limit of 1000 alerts."],
+        ['/beta/security/partner/securityAlerts?$top=50', "Query option '$top' is not supported by 'security/partner/securityAlerts'. This collection is paged by the server: follow @odata.nextLink."],
+      ];
+      for (const [path, message] of refused) {
+        const r = await call(emu, 'GET', path, { token });
+        assert.equal(r.status, 400, `${path}: ${r.text}`);
+        const body = json(r);
+        assert.deepEqual([body.error.code, body.error.message], ['BadRequest', message], path);
+        assert.ok(body.error.innerError['request-id'] && body.error.innerError.date, `${path}: Graph's innerError`);
+        assert.match(String(r.headers['content-type']), /^application\/json/);
+      }
+      const accepted = ['/v1.0/security/alerts_v2?$top=1000&$count=true', `/v1.0/security/alerts_v2?$filter=${encodeURIComponent("(severity eq 'high' or severity eq 'low') and createdDateTime ge 2020-01-01T00:00:00Z")}`,
+        '/beta/security/partner/securityAlerts?$count=true&$select=id,status'];
+      for (const path of accepted) {
+        const r = await call(emu, 'GET', path, { token });
+        assert.equal(r.status, 200, `${path}: ${r.text}`);
+      }
+    });
+  });
+
   describe('faults', function () {
     let token: string;
     beforeEach(async function () {

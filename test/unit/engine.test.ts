@@ -244,25 +244,31 @@ describe('GraphEngine', () => {
       assert.equal(new Set(ids(items)).size, 250);
     });
 
-    it('keeps $filter, $select, $orderby, $count and $top in nextLinks', () => {
+    it('keeps $filter, $count and $top in nextLinks', () => {
       const e = engine({ baseUrl: 'https://localhost:8443/' });
-      const url = "/v1.0/security/alerts_v2?$filter=severity eq 'high' or severity eq 'low'&$select=title,severity&$orderby=lastUpdateDateTime asc&$count=true&$top=30";
+      const url = "/v1.0/security/alerts_v2?$filter=severity eq 'high' or severity eq 'low'&$count=true&$top=30";
       const { items, pages } = collectAll(e, url);
       const expected = e.dataset.alerts.filter((a) => a.severity === 'high' || a.severity === 'low');
       assert.equal(items.length, expected.length);
-      assert.deepEqual(new Set(ids(items)), new Set(expected.map((a) => a.id)));
+      assert.deepEqual(ids(items), expected.map((a) => a.id), 'newest first, as Graph lists alerts');
       for (const page of pages) {
         assert.equal(page['@odata.count'], expected.length);
         assert.ok(page.value.every((item) => item.severity === 'high' || item.severity === 'low'));
-        assert.ok(page.value.every((item) => Object.keys(item).sort().join() === '@odata.type,id,severity,title'));
       }
       const next = pages[0]['@odata.nextLink'] ?? '';
       assert.ok(next.startsWith('https://localhost:8443/v1.0/security/alerts_v2?'));
-      for (const part of ['$filter=', '$select=', '$orderby=', '$count=true', '$top=30', '$skip=30']) {
+      for (const part of ['$filter=', '$count=true', '$top=30', '$skip=30']) {
         assert.ok(next.includes(part), `${part} missing from ${next}`);
       }
-      const updated = items.map((item) => e.dataset.alerts.find((a) => a.id === item.id)?.lastUpdateDateTime ?? '');
-      assert.deepEqual(updated, [...updated].sort());
+    });
+
+    it('keeps $select in the $skipToken nextLinks of partner alerts', () => {
+      const e = engine({ pageSizes: { partnerAlerts: { default: 1, max: 1 } } });
+      const { items, pages } = collectAll(e, '/beta/security/partner/securityAlerts?$select=displayName&$count=true');
+      assert.deepEqual(pages.map((p) => p.value.length), [1, 1, 1]);
+      assert.deepEqual(ids(items), ['pa-1', 'pa-2', 'pa-3']);
+      assert.ok(items.every((item) => Object.keys(item).join() === '@odata.type,id,displayName'));
+      assert.match(pages[0]['@odata.nextLink'] ?? '', /securityAlerts\?\$select=displayName&\$count=true&\$skipToken=[\w-]+$/);
     });
 
     it('applies $top and $skip, and $count counts the whole result', () => {
@@ -293,10 +299,22 @@ describe('GraphEngine', () => {
       assert.equal(collection(get(e, '/v1.0/security/alerts_v2')).value.length, 10);
     });
 
-    it('pages control profiles and partner alerts', () => {
+    it('pages control profiles by $top, and partner alerts only by the server (no $top or $skip)', () => {
       const e = engine();
       assert.deepEqual(ids(collectAll(e, '/beta/security/secureScoreControlProfiles?$top=2').items), ids(e.dataset.controlProfiles as unknown as Record<string, unknown>[]));
-      assert.equal(collectAll(e, '/beta/security/partner/securityAlerts?$top=1').items.length, 3);
+      assert.equal(collectAll(e, '/beta/security/partner/securityAlerts').items.length, 3);
+      // The list documents $count, $filter and $select only.
+      const top = assertError(get(e, '/beta/security/partner/securityAlerts?$top=1'), 400, 'BadRequest');
+      assert.equal(top.error.message, "Query option '$top' is not supported by 'security/partner/securityAlerts'. This collection is paged by the server: follow @odata.nextLink.");
+      assertError(get(e, '/beta/security/partner/securityAlerts?$skip=1'), 400, 'BadRequest', /'\$skip' is not supported/);
+    });
+
+    it('takes $top up to 1,000 on alerts_v2 and refuses more, like Graph\'s documented limit', () => {
+      const e = engine({}, dataset(1200));
+      assert.equal(collection(get(e, '/v1.0/security/alerts_v2?$top=1000')).value.length, 1000);
+      const over = assertError(get(e, '/v1.0/security/alerts_v2?$top=1001'), 400, 'BadRequest');
+      assert.equal(over.error.message, "Invalid value '1001' for $top query option found. The $top query option has a limit of 1000 alerts.");
+      assert.ok(over.error.innerError?.['request-id'], 'Graph\'s error shape, with a request id');
     });
 
     it('pages customerInsights only by server-side $skipToken', () => {
@@ -321,16 +339,24 @@ describe('GraphEngine', () => {
     const filtered = (filter: string, headers: Record<string, string> = {}) =>
       collectAll(e, `/v1.0/security/alerts_v2?$filter=${encodeURIComponent(filter)}`, headers).items;
 
-    it('eq, ne, and, or, parentheses and in', () => {
+    it('eq, and, or and parentheses', () => {
       assert.equal(filtered("severity eq 'high'").length, alerts.filter((a) => a.severity === 'high').length);
-      assert.equal(filtered("status ne 'resolved'").length, alerts.filter((a) => a.status !== 'resolved').length);
       const combined = filtered("(severity eq 'high' or severity eq 'medium') and status eq 'new'");
       assert.equal(combined.length, alerts.filter((a) => (a.severity === 'high' || a.severity === 'medium') && a.status === 'new').length);
       assert.ok(combined.length > 0);
-      assert.equal(filtered("severity in ('high', 'low')").length, alerts.filter((a) => a.severity === 'high' || a.severity === 'low').length);
       assert.equal(filtered("classification eq 'truePositive' and determination eq 'malware'").length, alerts.filter((a) => a.classification === 'truePositive').length);
       assert.equal(filtered('classification eq null').length, alerts.filter((a) => a.classification === null).length);
       assert.equal(filtered("severity eq microsoft.graph.security.alertSeverity'high'").length, alerts.filter((a) => a.severity === 'high').length);
+    });
+
+    it('refuses ne and in on alerts_v2 with Graph\'s 400 (the documented surface has neither)', () => {
+      const bad = (filter: string) => get(e, `/v1.0/security/alerts_v2?$filter=${encodeURIComponent(filter)}`);
+      const ne = assertError(bad("status ne 'resolved'"), 400, 'BadRequest');
+      assert.equal(ne.error.message, "Invalid filter clause: the 'ne' operator is not supported on property 'status'.");
+      const inList = assertError(bad("severity in ('high', 'low')"), 400, 'BadRequest');
+      assert.equal(inList.error.message, "Invalid filter clause: the 'in' operator is not supported on property 'severity'.");
+      assertError(bad('createdDateTime ne 2026-02-28T00:00:00Z'), 400, 'BadRequest', /'ne' operator/);
+      assertError(bad("assignedTo ne 'x@contoso.example'"), 400, 'BadRequest', /'ne' operator/);
     });
 
     it('compares strings case-insensitively', () => {
@@ -391,20 +417,19 @@ describe('GraphEngine', () => {
     const e = engine();
 
     it('returns only the selected properties plus the key', () => {
-      const page = collection(get(e, '/v1.0/security/alerts_v2?$select=title,Severity&$top=1'));
-      assert.deepEqual(Object.keys(page.value[0]), ['@odata.type', 'id', 'title', 'severity']);
-      assert.equal(page['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#security/alerts_v2(id,title,severity)');
+      const page = collection(get(e, '/v1.0/security/secureScoreControlProfiles?$select=title,Rank&$top=1'));
+      assert.deepEqual(Object.keys(page.value[0]), ['id', 'title', 'rank']);
+      assert.equal(page['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#security/secureScoreControlProfiles(id,title,rank)');
       const one = get(e, `/v1.0/security/secureScoreControlProfiles/AdminMFAV2?$select=title`);
       assert.deepEqual(one.body, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#security/secureScoreControlProfiles(id,title)/$entity', id: 'AdminMFAV2', title: 'Control AdminMFAV2' });
-      assertError(get(e, '/v1.0/security/alerts_v2?$select=title,bogus'), 400, 'BadRequest', /bogus/);
+      assertError(get(e, '/v1.0/security/secureScoreControlProfiles?$select=title,bogus'), 400, 'BadRequest', /bogus/);
     });
 
-    it('orders alerts by date, ascending or descending', () => {
-      const asc = collection(get(e, '/v1.0/security/alerts_v2?$orderby=createdDateTime asc&$top=5'));
-      assert.deepEqual(ids(asc.value), e.dataset.alerts.slice(-5).reverse().map((a) => a.id));
-      const desc = collection(get(e, '/v1.0/security/alerts_v2?$orderby=createdDateTime desc&$top=5'));
-      assert.deepEqual(ids(desc.value), e.dataset.alerts.slice(0, 5).map((a) => a.id));
-      assertError(get(e, '/v1.0/security/alerts_v2?$orderby=severity'), 400, 'BadRequest', /severity/);
+    it('refuses $orderby and $select on alerts_v2 with Graph\'s 400 (the list documents $count, $filter, $skip, $top)', () => {
+      const orderby = assertError(get(e, '/v1.0/security/alerts_v2?$orderby=createdDateTime desc&$top=5'), 400, 'BadRequest');
+      assert.equal(orderby.error.message, "Query option '$orderby' is not supported by 'security/alerts_v2'.");
+      const select = assertError(get(e, '/v1.0/security/alerts_v2?$select=title,severity'), 400, 'BadRequest');
+      assert.equal(select.error.message, "Query option '$select' is not supported by 'security/alerts_v2'.");
       assertError(get(e, '/v1.0/security/secureScores?$orderby=createdDateTime'), 400, 'BadRequest', /\$orderby/);
     });
 
@@ -782,14 +807,14 @@ describe('GraphEngine', () => {
 
     it('never shows evolvable members without the Prefer header', () => {
       const base = new Set(['unknown', 'microsoftDefenderForEndpoint', 'microsoftDefenderForIdentity', 'microsoftDefenderForCloudApps', 'microsoftDefenderForOffice365', 'microsoft365Defender', 'azureAdIdentityProtection', 'microsoftAppGovernance', 'dataLossPrevention', 'unknownFutureValue']);
-      assert.ok(all('/v1.0/security/alerts_v2?$top=2000&$select=serviceSource').every((a) => base.has(String(a.serviceSource))));
+      assert.ok(all('/v1.0/security/alerts_v2?$top=1000').every((a) => base.has(String(a.serviceSource))));
     });
   });
 
   describe('performance', () => {
-    it('filters 20,000 alerts and returns a page of 2,000 quickly', () => {
+    it('filters 20,000 alerts and returns a page of 1,000 quickly', () => {
       const e = engine({}, dataset(20_000));
-      const url = `/v1.0/security/alerts_v2?$filter=${encodeURIComponent("(severity eq 'high' or severity eq 'medium') and createdDateTime ge 2023-01-01T00:00:00Z")}&$top=2000&$count=true`;
+      const url = `/v1.0/security/alerts_v2?$filter=${encodeURIComponent("(severity eq 'high' or severity eq 'medium') and createdDateTime ge 2023-01-01T00:00:00Z")}&$top=1000&$count=true`;
       get(e, url);
       const started = performance.now();
       const runs = 5;
@@ -798,7 +823,7 @@ describe('GraphEngine', () => {
         page = collection(get(e, url));
       }
       const perRequest = (performance.now() - started) / runs;
-      assert.equal(page?.value.length, 2000);
+      assert.equal(page?.value.length, 1000);
       assert.equal(page?.['@odata.count'], 10_000);
       assert.ok(perRequest < 250, `${perRequest.toFixed(1)} ms per request`);
     });

@@ -6,6 +6,8 @@ import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService, parseWarnings } from '../../src/graph/client';
 import { PostureError } from '../../src/graph/errors';
 import { SecurityApi, unwrapSingleton } from '../../src/graph/security';
+import { AlertQueries } from '../../src/model/alertQueries';
+import { PostureStore, SECTIONS } from '../../src/model/store';
 import { generateTenant } from '../../src/sample/generator';
 import { createServerCertificates, type ServerCertificates } from '../emulator/certs';
 import { startEmulator } from '../emulator/server';
@@ -29,8 +31,8 @@ describe('Graph data layer over HTTPS (emulator)', function () {
   it('pages alerts through @odata.nextLink, verbatim, until it ends, every alert once', async () => {
     const { graph } = service();
     const result = await graph.getAll<{ id: string }>('/security/alerts_v2?$top=100&$filter=' + encodeURIComponent("severity eq 'medium' or severity eq 'low' or severity eq 'high' or severity eq 'informational' or severity eq 'unknown'"), { area: 'alerts', key: a => a.id });
-    assert.equal(result.items.length, 450);
-    assert.equal(new Set(result.items.map(a => a.id)).size, 450);
+    assert.equal(result.items.length, 453);
+    assert.equal(new Set(result.items.map(a => a.id)).size, 453);
     assert.equal(result.pages, 5);
     assert.equal(graphRequests().length, 5);
     const expectedNext = graphRequests()[1].path;
@@ -197,6 +199,33 @@ describe('Graph data layer over HTTPS (emulator)', function () {
     assert.ok(emulator().engine.dataset.alerts.slice(0, 45).every(a => a.assignedTo === 'analyst@contoso.example'));
     const outer = graphRequests().filter(r => r.path.endsWith('$batch'));
     assert.equal(outer.length, 4, '3 batches, then 1 for the throttled ones');
+  });
+
+  it('never asks Graph for what its documented surface does not offer: no $orderby/$select/ne/in on alerts, pages ≤ 1,000, no $top on partner alerts', async () => {
+    const { api } = service();
+    const store = new PostureStore(undefined, () => now);
+    store.connect(api, 'tenant');
+    // A page size above Graph's limit (an old setting) is clamped, not sent.
+    store.configureAlerts({ statuses: ['new', 'inProgress'], days: 365 }, 5000);
+    await store.refresh();
+    assert.deepEqual(SECTIONS.filter(id => store.get(id).status !== 'ready'), [], 'every section loaded');
+    const saved = new Map<string, unknown>();
+    const storage = { get: <T>(key: string) => saved.get(key) as T | undefined, update: async (key: string, value: unknown) => void saved.set(key, value), keys: () => [...saved.keys()] };
+    const queries = new AlertQueries(storage, { api: () => api, tenantKey: () => 't', me: () => 'amy@contoso.example', now: () => now, pageSize: () => 5000 });
+    for (const text of ['-status:resolved severity:high,medium,low', 'service:microsoftSecurityForAI,microsoftSentinel -severity:informational', '-assigned:me category:credential']) {
+      const result = await queries.run(text);
+      assert.equal(result.status, 'ready', `${text}: ${result.error?.message}`);
+    }
+    const sent = emulator().requests.filter(r => /^\/(v1\.0|beta)\/security\/(alerts_v2|partner\/securityAlerts)\b/.test(r.path));
+    assert.ok(sent.length >= 8, `alert requests were sent (${sent.length})`);
+    assert.deepEqual(sent.filter(r => r.status === 400).map(r => r.path), [], 'Graph refused nothing');
+    const query = (path: string) => new URLSearchParams(path.split('?')[1] ?? '');
+    const alerts = sent.filter(r => r.path.includes('/alerts_v2'));
+    assert.deepEqual(alerts.filter(r => query(r.path).has('$orderby') || query(r.path).has('$select')).map(r => r.path), []);
+    assert.deepEqual(alerts.filter(r => / (ne|in) /.test(query(r.path).get('$filter') ?? '')).map(r => r.path), []);
+    assert.deepEqual([...new Set(alerts.map(r => query(r.path).get('$top')).filter(Boolean))], ['1000'], 'every alerts page asked for 1,000, never 5,000');
+    const partner = sent.filter(r => r.path.includes('/partner/securityAlerts'));
+    assert.deepEqual(partner.map(r => r.path.replace(/^\/beta/, '')), ['/security/partner/securityAlerts'], 'partner alerts: no $top');
   });
 
   it('parses Warning headers of several providers', () => {

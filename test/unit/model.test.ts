@@ -4,7 +4,8 @@ import { alertFilterOData, describeAlertFilter } from '../../src/model/alerts';
 import { buildControlRows, groupControls, latestStateUpdate } from '../../src/model/controls';
 import { age, complianceName, controlStateName, humanize, isNonCompliant, plainText, requirementName, safeLabel, serviceSourceName, signed } from '../../src/model/format';
 import { customerRow, groupPartnerAlerts, sortCustomers } from '../../src/model/partner';
-import { categoryPoints, comparisons, summarizeSecureScore } from '../../src/model/secureScore';
+import { projectScore } from '../../src/model/analytics';
+import { categoryCaveat, categoryPoints, categoryText, comparisonValue, comparisons, summarizeSecureScore } from '../../src/model/secureScore';
 
 const TENANT = '7f4c2b1a-9e8d-4c6b-a5f4-3e2d1c0b9a87';
 
@@ -95,11 +96,35 @@ describe('model: Secure Score', () => {
     assert.equal(categoryPoints(s, []).find(c => c.category === 'Apps')!.max, 10);
   });
 
-  it('keeps real comparisons and drops the -1 averages the service has sent', () => {
+  it('compares real averages and keeps, without comparing, the -1 the service has sent', () => {
     const rows = comparisons(today, 64);
-    assert.deepEqual(rows.map(r => r.basis), ['AllTenants', 'TotalSeats']);
+    assert.deepEqual(rows.map(r => r.basis), ['AllTenants', 'TotalSeats', 'IndustryTypes']);
     assert.equal(rows[0].difference, 15.7);
     assert.equal(rows[1].detail, '100–499 seats');
+    assert.deepEqual([rows[2].averageScore, rows[2].averagePercent, rows[2].difference], [-1, undefined, undefined]);
+    assert.equal(comparisonValue(rows[2]), 'averageScore -1 (unit unknown)');
+    assert.equal(rows[2].caveat, 'Microsoft sent -1, which is not an average score; it is not compared.');
+  });
+
+  it('shows the docs example\'s averageScore of 109 (697 points) with its basis, saying it cannot be a percentage', () => {
+    const docs = { ...snapshot('2026-11-22', 697, 1200), averageComparativeScores: [{ basis: 'AllTenants', averageScore: 109 }, { basis: 'TotalSeats', averageScore: null as unknown as number }] };
+    const [all, seats] = comparisons(docs, 58.08);
+    assert.deepEqual([all.basis, all.label, all.averageScore, all.averagePercent, all.difference], ['AllTenants', 'All tenants', 109, undefined, undefined]);
+    assert.equal(comparisonValue(all), 'averageScore 109 (unit unknown)');
+    assert.equal(all.caveat, 'Microsoft sent 109, which cannot be a percentage; Graph does not document the unit of averageScore, so it is shown as sent and not compared.');
+    assert.deepEqual([seats.basis, comparisonValue(seats), seats.caveat], ['TotalSeats', 'no average sent', 'Microsoft sent no average for this group.']);
+    assert.deepEqual(projectScore([docs], [], [])!.comparisons, [], 'the what-if places us only against percentages');
+  });
+
+  it('says "maximum unknown" for a category whose controls have no profile, instead of a false 0 %', () => {
+    const orphan = snapshot('2026-11-22', 35, 60, [['NoProfileA', 'Apps', 20], ['NoProfileB', 'Apps', 15]]);
+    const apps = categoryPoints(orphan, []).find(c => c.category === 'Apps')!;
+    assert.deepEqual([apps.score, apps.max, apps.percent, apps.unknownMax, apps.controls], [35, undefined, undefined, 2, 2]);
+    assert.equal(categoryText(apps), '35 points, maximum unknown');
+    assert.equal(categoryCaveat(apps), 'The maximum is unknown: 2 of 2 controls of this category have no improvement action and no scoreInPercentage to tell it.');
+    const identity = categoryPoints(today, profiles).find(c => c.category === 'Identity')!;
+    assert.equal(categoryText(identity), '10 / 10 (100%)');
+    assert.equal(categoryCaveat(identity), undefined);
   });
 
   it('has no summary without snapshots', () => {

@@ -226,7 +226,7 @@ describe('Customers portfolio over HTTPS and MSAL (emulator)', function () {
     const { rows } = await runAll(emulator(), readable, { categories: true });
     const read = [...rows.values()].filter(r => r.status === 'read' && r.posture?.asOf);
     assert.ok(read.length >= 7);
-    assert.ok(read.every(r => r.posture!.categories?.some(c => c.category === 'Identity' && c.max > 0)));
+    assert.ok(read.every(r => r.posture!.categories?.some(c => c.category === 'Identity' && (c.max ?? 0) > 0)));
     assert.equal(graphLog().filter(e => e.status === 429 && e.tenantId !== specOf(dataset, 'throttled').tenantId).length, 0);
   });
 

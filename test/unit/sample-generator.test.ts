@@ -44,7 +44,8 @@ describe('sample tenant generator', () => {
   it('has the default sizes', () => {
     assert.equal(data.customerInsights.length, 36);
     assert.equal(Object.keys(data.customerNames).length, 36);
-    assert.equal(data.alerts.length, 240);
+    // 240, and one alert for each of the three later serviceSource members of the v1.0 metadata.
+    assert.equal(data.alerts.length, 243);
     assert.equal(data.partnerAlerts.length, 8);
     assert.equal(data.secureScores.length, 90);
     assert.equal(data.controlProfiles.length, CONTROL_CATALOG.length);
@@ -269,7 +270,20 @@ describe('sample tenant generator', () => {
         'microsoftDefenderForEndpoint', 'microsoftDefenderForIdentity', 'microsoftDefenderForCloudApps',
         'microsoftDefenderForOffice365', 'microsoft365Defender', 'azureAdIdentityProtection', 'microsoftAppGovernance',
         'dataLossPrevention', 'microsoftDefenderForCloud', 'microsoftSentinel',
+        'microsoftInsiderRiskManagement', 'microsoftThreatIntelligence', 'microsoftSecurityForAI',
       ]));
+    });
+
+    it('carry categories (the collection) beside the deprecated category', () => {
+      assert.ok(alerts.every((a) => Array.isArray(a.categories) && a.categories.length === 1 && a.categories[0] === a.category));
+    });
+
+    it('has the later serviceSource members only in resolved alerts older than the default 30 days', () => {
+      const later = alerts.filter((a) => ['microsoftInsiderRiskManagement', 'microsoftThreatIntelligence', 'microsoftSecurityForAI'].includes(a.serviceSource));
+      assert.deepEqual(later.map((a) => a.status), ['resolved', 'resolved', 'resolved']);
+      const now = Date.parse(data.now);
+      assert.ok(later.every((a) => now - Date.parse(a.createdDateTime) >= 35 * 86_400_000));
+      assert.deepEqual(alerts.map((a) => a.createdDateTime), [...alerts.map((a) => a.createdDateTime)].sort().reverse(), 'newest first');
     });
 
     it('have unique, realistically shaped ids and links', () => {
@@ -346,7 +360,7 @@ describe('sample tenant generator', () => {
     const big = generateTenant({ ...SCALES.large, now: NOW });
     const elapsed = Date.now() - started;
     assert.equal(big.customerInsights.length, 5000);
-    assert.equal(big.alerts.length, 20000);
+    assert.equal(big.alerts.length, 20003);
     assert.equal(big.controlProfiles.length, 400);
     assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   });

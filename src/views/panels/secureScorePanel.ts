@@ -3,7 +3,8 @@
 import { honestyMeter, projectScore, type HonestyMeter, type Projection } from '../../model/analytics';
 import { COMPARISON_NAMES, percent, points, signed } from '../../model/format';
 import { dayPoints, historySpan, inRange } from '../../model/history';
-import { CATEGORIES } from '../../model/secureScore';
+import { CATEGORIES, comparisons, comparisonValue, sortSnapshots } from '../../model/secureScore';
+import type { SecureScore } from '../../graph/types';
 import type { ChartCard, ChartColor, PanelModel } from '../../webview/protocol';
 import { effectiveHistory, HISTORY_ACTIONS, sectionNotices, type PanelDescriptor } from './panel';
 
@@ -12,6 +13,13 @@ export const CATEGORY_COLORS: Record<string, ChartColor> = {
 };
 const COMPARISON_COLORS: Record<string, ChartColor> = { AllTenants: 'green', TotalSeats: 'purple', IndustryTypes: 'orange' };
 const BASES = ['AllTenants', 'TotalSeats', 'IndustryTypes'];
+
+/** The latest comparisons that are not percentages, said rather than left out of the chart silently. */
+function notDrawn(scores: SecureScore[]): string {
+  const latest = sortSnapshots(scores)[0];
+  const skipped = latest ? comparisons(latest, 0).filter(c => c.averagePercent === undefined) : [];
+  return skipped.length ? ` Not drawn: ${skipped.map(c => `${c.label} (${comparisonValue(c)}; not a percentage)`).join(', ')}.` : '';
+}
 
 export const secureScorePanel: PanelDescriptor = {
   kind: 'secureScore',
@@ -53,7 +61,7 @@ export const secureScorePanel: PanelDescriptor = {
       {
         id: 'score-percent',
         title: 'Percent and comparisons',
-        summary: bases.length ? 'Dashed lines: average Secure Score of the compared organisations.' : 'Microsoft sent no comparison averages.',
+        summary: `${bases.length ? 'Dashed lines: average Secure Score of the compared organisations.' : 'Microsoft sent no comparison averages.'}${notDrawn(ctx.store.get('scores').data ?? [])}`,
         empty,
         chart: {
           type: 'line', labelHeader: 'Day', labelKind: 'date', labels, valueKind: 'percent', min: 0,
