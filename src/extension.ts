@@ -34,6 +34,7 @@ import { queryRows } from './views/queryView';
 import { PostureTreeProvider } from './views/provider';
 import { secureScoreRoots } from './views/secureScoreView';
 import { ScoreStatusBar } from './views/statusBar';
+import { registerLanguageModelTools, type PostureTools } from './tools/tools';
 
 export interface SecurityPostureApi {
   store: PostureStore;
@@ -43,6 +44,8 @@ export interface SecurityPostureApi {
   panels: PanelController;
   history: HistoryService;
   plan: PlanStore;
+  /** The language model tools as registered with VS Code (tests read their confirmations). */
+  languageModelTools: PostureTools;
   /** Resolves when the current connection's first refresh has settled. */
   ready(): Promise<void>;
   /** What could leak if something registered per refresh: for the endurance test. */
@@ -263,15 +266,18 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   // Connect after activation returns: no network in activate().
   const started = new Promise<void>(resolve => setImmediate(resolve)).then(() => reconnect(false)).catch(error => log.error(`Start-up: ${error?.message ?? error}`));
   firstRefresh = started;
+  const ready = async () => {
+    await started;
+    await firstRefresh;
+  };
+  const languageModelTools = registerLanguageModelTools({ ...services, ready });
+  context.subscriptions.push(...languageModelTools.disposables);
 
   return {
-    store, connection, panels, history, plan,
+    store, connection, panels, history, plan, languageModelTools: languageModelTools.tools,
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
     treeViews: { secureScore: views.secureScore.view, controls: views.controls.view, alerts: views.alerts.view, partner: views.partner.view },
-    ready: async () => {
-      await started;
-      await firstRefresh;
-    },
+    ready,
     resourceCounts: () => ({ storeListeners: store.listenerCount, subscriptions: context.subscriptions.length }),
   };
 }
