@@ -235,7 +235,7 @@ export function projectionAnswer(source: Source, scores: SecureScore[], profiles
     lines.push(`Against the comparisons: ${compared.map(c => `${COMPARISON_NAMES[c.basis].toLowerCase()} average ${c.averagePercent}%: now ${signed(c.now)} (${c.now >= 0 ? 'above' : 'below'}), projected ${signed(c.projected)} (${c.projected >= 0 ? 'above' : 'below'})`).join('; ')}.`);
   }
   return answer(source, title, lines, {
-    actions: projection.controls.map(c => ({ id: cleanText(c.id, 120), title: cleanText(c.title), category: cleanText(c.category, 60), state: cleanText(c.state, 40), pointsEarned: c.earned, maxPoints: c.max, pointsAdded: c.gain, scoredToday: c.scored })),
+    actions: projection.controls.map(c => ({ id: cleanText(c.id, 120), title: cleanText(c.title), category: cleanText(c.category, 60), state: c.state in CONTROL_STATE_NAMES ? controlStateName(c.state) : cleanText(c.state, 40), pointsEarned: c.earned, maxPoints: c.max, pointsAdded: c.gain, scoredToday: c.scored })),
     unknownIds: unknown.slice(0, 20).map(id => cleanText(id, 120)),
   });
 }
