@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Browser } from 'playwright-core';
 import { launchBrowser, openWorkbench, Workbench } from './browser';
+import { startDialogDesk, type DialogDesk } from './dialogs';
 import { CodeServer, startCodeServer } from './codeServer';
 import { findFiles } from './glob';
 import { repoRoot, resultsDir } from './paths';
@@ -99,8 +100,10 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
   let workbench: Workbench | undefined;
   let results: Results;
   let disposeProfile: (() => Promise<void>) | undefined;
+  let dialogs: DialogDesk | undefined;
   try {
     const prepared = await profile.prepare();
+    dialogs = await startDialogDesk();
     disposeProfile = prepared.dispose;
     server = await startCodeServer({
       name: `integration-${profile.name}`,
@@ -109,6 +112,9 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         ...prepared.env,
         SP_TEST_GLOB: profile.glob,
         SP_TEST_RESULTS: file,
+        SP_DIALOGS_URL: dialogs.url,
+        // Runs only the tests whose titles match (a targeted run on two shared cores).
+        ...(process.env.SP_TEST_GREP ? { SP_TEST_GREP: process.env.SP_TEST_GREP } : {}),
       },
       workspaceFiles: prepared.workspaceFiles,
       workspaceTrust: prepared.workspaceTrust,
@@ -118,6 +124,7 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
       ['extensionDevelopmentPath', server.remoteUri(options.extensionPath)],
       ['extensionTestsPath', server.remoteUri(options.testsPath)],
     ]);
+    dialogs.attach(workbench.page);
     const code = await Promise.race([
       workbench.exitCode,
       new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), options.timeoutMs).unref()),
@@ -154,6 +161,7 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
     console.log(`${label} refused non-loopback requests from the browser:\n  ${[...new Set(workbench.blockedRequests)].join('\n  ')}`);
   }
   await workbench?.context.close().catch(() => undefined);
+  await dialogs?.close();
   await server?.stop();
   await disposeProfile?.().catch(err => console.error(`${label} stopping the profile failed:`, err));
   console.log(`${label} ${results.stats.passes} passed, ${results.stats.failures} failed (${((Date.now() - started.getTime()) / 1000).toFixed(1)}s)`);

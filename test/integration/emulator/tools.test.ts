@@ -1,0 +1,82 @@
+// The language model tools against the HTTPS Graph emulator (app-only sign-in through real MSAL):
+// each read tool through vscode.lm.invokeTool with the emulator tenant's seeded values, and the
+// write tools through VS Code's confirmation, checked in the emulator's request log and read back.
+import * as assert from 'node:assert/strict';
+import type { SecureScoreControlProfile, SecurityAlert } from '../../../src/graph/types';
+import { requestLog } from '../emulatorControl';
+import { answerParts, invokeConfirmed, invokeTool, messageText, prepare } from '../tools';
+import { api } from '../trees';
+
+const TENANT_ID = 'badf77fe-dcc0-4277-a982-af676055b80a';
+
+async function readBack<T>(path: string): Promise<T> {
+  const graph = (await api()).connection.graph!;
+  return (await graph.get<T>(path, { area: path.includes('alerts') ? 'alerts' : 'controls' })).data;
+}
+
+describe('language model tools on the Graph emulator', function () {
+  this.timeout(90_000);
+
+  it('read tools answer from Graph with the tenant id and the seeded numbers', async () => {
+    const summary = await invokeTool('securityPosture_summary', {});
+    assert.match(summary, new RegExp(`^Tenant: ".+" \\(tenant id "${TENANT_ID}"\\)$`, 'm'));
+    assert.match(summary, /^Secure Score: 226\.02 of 419 points \(53\.94%\) on \d{4}-\d{2}-\d{2}\.$/m);
+    assert.match(summary, /same industry average 54\.06% \(you: −0\.12 percentage points, below\)/);
+    assert.doesNotMatch(summary, /sample tenant/);
+
+    const actions = await invokeTool('securityPosture_improvementActions', { sortBy: 'pointsAvailable', limit: 2 });
+    assert.deepEqual((answerParts(actions).data as { actions: { id: string }[] }).actions.map(a => a.id), ['DLPEnabled', 'mdo_safelinksforemail']);
+
+    const alerts = await invokeTool('securityPosture_queryAlerts', { query: 'severity:high' });
+    assert.match(alerts, /^42 alerts match \(Graph's exact count\); 42 read\.$/m);
+
+    const projection = await invokeTool('securityPosture_projectActions', { actionIds: ['DLPEnabled', 'mdo_safelinksforemail'] });
+    assert.match(projection, /If they were completed: 226\.02 → 245\.02 of 419 points \(53\.94% → 58\.48%\), \+19 points\./);
+    assert.match(projection, /same industry average 54\.06%: now −0\.12 \(below\), projected \+4\.42 \(above\)/);
+
+    const change = await invokeTool('securityPosture_explainScoreChange', {});
+    assert.match(change, /: 225\.73 → 226\.02 points \(\+0\.29\)/);
+
+    const customers = await invokeTool('securityPosture_customersAtRisk', {});
+    assert.match(customers, /^36 customers: 4 with no MFA mechanism enabled/m);
+  });
+
+  it('set improvement action state: confirmed in VS Code, sent as one $batch, read back from Graph', async () => {
+    const since = (await requestLog()).reduce((max, r) => Math.max(max, r.seq), 0);
+    const input = { actionIds: ['mdo_safelinksforemail', 'mdo_antiphishingpolicies'], state: 'ThirdParty', comment: 'Mail flows through our secure gateway' };
+    const prepared = await prepare('securityPosture_setImprovementActionState', input);
+    assert.match(prepared.confirmationMessages!.title, /^Change 2 improvement actions in .+\?$/);
+    assert.match(messageText(prepared.confirmationMessages!.message), new RegExp(`tenant id ${TENANT_ID.replace(/-/g, '\\\\-')}`));
+    const { dialog, result } = await invokeConfirmed('securityPosture_setImprovementActionState', input, 'Yes');
+    assert.match(dialog.detail, /Create Safe Links policies for email messages \(id mdo_safelinksforemail\): state: To address → Resolved through third party/);
+    assert.match(dialog.detail, /\(id mdo_antiphishingpolicies\): state: To address → Resolved through third party/);
+    const report = await result;
+    assert.match(report, /^2 updated, 0 unchanged, 0 failed or refused, of 2\.$/m);
+    const writes = (await requestLog(since)).filter(r => r.method === 'PATCH');
+    assert.deepEqual(writes.map(w => [w.path.replace(/^.*secureScoreControlProfiles\//, ''), w.status, w.inBatch]).sort(),
+      [['mdo_antiphishingpolicies', 200, true], ['mdo_safelinksforemail', 200, true]]);
+    const profile = await readBack<SecureScoreControlProfile>('/security/secureScoreControlProfiles/mdo_safelinksforemail');
+    assert.equal(profile.controlStateUpdates.at(-1)!.state, 'ThirdParty');
+    assert.equal(profile.controlStateUpdates.at(-1)!.comment, 'Mail flows through our secure gateway');
+  });
+
+  it('triage alerts: confirmed, one PATCH and one comment, the report per item', async () => {
+    const list = await invokeTool('securityPosture_queryAlerts', { query: 'severity:medium status:new', limit: 1 });
+    const [target] = (answerParts(list).data as { alerts: { id: string; title: string }[] }).alerts;
+    const since = (await requestLog()).reduce((max, r) => Math.max(max, r.seq), 0);
+    const input = { alertIds: [target.id, 'no-such-alert'], status: 'inProgress', classification: 'truePositive', determination: 'phishing', comment: 'Looking into it (from chat)' };
+    const { dialog, result } = await invokeConfirmed('securityPosture_triageAlerts', input, 'Yes');
+    assert.match(dialog.title, /^Change 1 alert in .+\?$/);
+    assert.match(dialog.detail, /status: New → In progress; classification: Not classified → True positive; determination: Unknown → Phishing; add comment "Looking into it \(from chat\)"/);
+    assert.match(dialog.detail, /id no-such-alert: not found, will be skipped/);
+    const report = await result;
+    assert.match(report, /^1 updated, 0 unchanged, 1 failed or refused, of 2\.$/m);
+    const log = await requestLog(since);
+    const path = `/v1.0/security/alerts_v2/${encodeURIComponent(target.id)}`;
+    assert.deepEqual(log.filter(r => r.method !== 'GET').map(r => [r.method, r.path, r.status]), [['PATCH', path, 200], ['POST', `${path}/comments`, 200]]);
+    const alert = await readBack<SecurityAlert>(path.replace('/v1.0', ''));
+    assert.equal(alert.status, 'inProgress');
+    assert.equal(alert.determination, 'phishing');
+    assert.ok(alert.comments.some(c => c.comment === 'Looking into it (from chat)'));
+  });
+});
