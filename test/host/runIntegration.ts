@@ -14,7 +14,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Browser } from 'playwright-core';
 import { launchBrowser, openWorkbench, Workbench } from './browser';
-import { startDialogDesk, type DialogDesk } from './dialogs';
 import { CodeServer, startCodeServer } from './codeServer';
 import { findFiles } from './glob';
 import { repoRoot, resultsDir } from './paths';
@@ -100,10 +99,8 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
   let workbench: Workbench | undefined;
   let results: Results;
   let disposeProfile: (() => Promise<void>) | undefined;
-  let dialogs: DialogDesk | undefined;
   try {
     const prepared = await profile.prepare();
-    dialogs = await startDialogDesk();
     disposeProfile = prepared.dispose;
     server = await startCodeServer({
       name: `integration-${profile.name}`,
@@ -112,7 +109,6 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         ...prepared.env,
         SP_TEST_GLOB: profile.glob,
         SP_TEST_RESULTS: file,
-        SP_DIALOGS_URL: dialogs.url,
         // Runs only the tests whose titles match (a targeted run on two shared cores).
         ...(process.env.SP_TEST_GREP ? { SP_TEST_GREP: process.env.SP_TEST_GREP } : {}),
       },
@@ -124,7 +120,6 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
       ['extensionDevelopmentPath', server.remoteUri(options.extensionPath)],
       ['extensionTestsPath', server.remoteUri(options.testsPath)],
     ]);
-    dialogs.attach(workbench.page);
     const code = await Promise.race([
       workbench.exitCode,
       new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), options.timeoutMs).unref()),
@@ -161,7 +156,6 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
     console.log(`${label} refused non-loopback requests from the browser:\n  ${[...new Set(workbench.blockedRequests)].join('\n  ')}`);
   }
   await workbench?.context.close().catch(() => undefined);
-  await dialogs?.close();
   await server?.stop();
   await disposeProfile?.().catch(err => console.error(`${label} stopping the profile failed:`, err));
   console.log(`${label} ${results.stats.passes} passed, ${results.stats.failures} failed (${((Date.now() - started.getTime()) / 1000).toFixed(1)}s)`);

@@ -1,8 +1,6 @@
-// Calling the extension's language model tools as a chat model would: through vscode.lm.invokeTool
-// (no chat request, so VS Code confirms a write tool with a modal dialog, which the runner answers
-// in Chromium when asked: test/host/dialogs.ts), and reading the answers.
+// Calling the extension's language model tools as a chat model would, through vscode.lm.invokeTool
+// (code-server 4.100.3 runs it with no chat extension installed), and reading the answers.
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
 import * as vscode from 'vscode';
 import { api } from './trees';
 
@@ -26,34 +24,28 @@ export function messageText(message: string | vscode.MarkdownString | undefined)
   return typeof message === 'string' ? message : message?.value ?? '';
 }
 
-export interface Dialog {
-  title: string;
-  detail: string;
-  buttons: string[];
-}
-
-/** Waits for VS Code's modal dialog in the workbench, reads it and presses `button` (the runner does it in Chromium). */
-export function answerDialog(button: string): Promise<Dialog> {
-  const url = process.env.SP_DIALOGS_URL;
-  assert.ok(url, 'the runner passes SP_DIALOGS_URL');
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/answer`, { method: 'POST', headers: { 'content-type': 'application/json' } }, res => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', chunk => (text += chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as Dialog) : reject(new Error(`dialog desk ${res.statusCode}: ${text}`))));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify({ button }));
-  });
-}
-
-/** Invokes a write tool, presses `button` in VS Code's confirmation, and returns both. */
-export async function invokeConfirmed(name: string, input: object, button: 'Yes' | 'Cancel'): Promise<{ dialog: Dialog; result: Promise<string> }> {
-  const result = invokeTool(name, input);
-  // Either the dialog shows, or the call fails before it (then that failure is the answer).
-  const dialog = await Promise.race([answerDialog(button), result.then(text => Promise.reject(new Error(`no confirmation was asked; the tool answered: ${text.slice(0, 500)}`)))]);
-  return { dialog, result };
+/**
+ * Invokes a write tool through VS Code and records what VS Code asked the tool to prepare. A
+ * normal window then shows the confirmation (inline in chat, or a modal dialog) and runs the tool
+ * only on "Continue"/"Yes"; an extension test host answers every dialog "yes" by itself
+ * (VS Code's DialogService skips dialogs when extensionTestsPath is set), so here the call goes
+ * on to the write, and what the user would have been shown is checked through `prepared`.
+ */
+export async function invokeWrite(name: string, input: object): Promise<{ prepared: vscode.PreparedToolInvocation[]; text: string }> {
+  const tool = (await api()).languageModelTools[name];
+  const original = tool.prepareInvocation!;
+  const prepared: vscode.PreparedToolInvocation[] = [];
+  tool.prepareInvocation = async (options, token) => {
+    const result = (await original.call(tool, options, token))!;
+    prepared.push(result);
+    return result;
+  };
+  try {
+    const text = await invokeTool(name, input);
+    return { prepared, text };
+  } finally {
+    tool.prepareInvocation = original;
+  }
 }
 
 /** The answer's lines outside the untrusted block, and the block's JSON. */

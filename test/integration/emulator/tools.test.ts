@@ -1,10 +1,10 @@
 // The language model tools against the HTTPS Graph emulator (app-only sign-in through real MSAL):
 // each read tool through vscode.lm.invokeTool with the emulator tenant's seeded values, and the
-// write tools through VS Code's confirmation, checked in the emulator's request log and read back.
+// write tools (confirmation recorded, then the write) checked in the emulator's request log and read back.
 import * as assert from 'node:assert/strict';
 import type { SecureScoreControlProfile, SecurityAlert } from '../../../src/graph/types';
 import { requestLog } from '../emulatorControl';
-import { answerParts, invokeConfirmed, invokeTool, messageText, prepare } from '../tools';
+import { answerParts, invokeTool, invokeWrite, messageText } from '../tools';
 import { api } from '../trees';
 
 const TENANT_ID = 'badf77fe-dcc0-4277-a982-af676055b80a';
@@ -41,16 +41,15 @@ describe('language model tools on the Graph emulator', function () {
     assert.match(customers, /^36 customers: 4 with no MFA mechanism enabled/m);
   });
 
-  it('set improvement action state: confirmed in VS Code, sent as one $batch, read back from Graph', async () => {
+  it('set improvement action state: confirmation asked first, sent as one $batch, read back from Graph', async () => {
     const since = (await requestLog()).reduce((max, r) => Math.max(max, r.seq), 0);
     const input = { actionIds: ['mdo_safelinksforemail', 'mdo_antiphishingpolicies'], state: 'ThirdParty', comment: 'Mail flows through our secure gateway' };
-    const prepared = await prepare('securityPosture_setImprovementActionState', input);
-    assert.match(prepared.confirmationMessages!.title, /^Change 2 improvement actions in .+\?$/);
-    assert.match(messageText(prepared.confirmationMessages!.message), new RegExp(`tenant id ${TENANT_ID.replace(/-/g, '\\\\-')}`));
-    const { dialog, result } = await invokeConfirmed('securityPosture_setImprovementActionState', input, 'Yes');
-    assert.match(dialog.detail, /Create Safe Links policies for email messages \(id mdo_safelinksforemail\): state: To address → Resolved through third party/);
-    assert.match(dialog.detail, /\(id mdo_antiphishingpolicies\): state: To address → Resolved through third party/);
-    const report = await result;
+    const { prepared, text: report } = await invokeWrite('securityPosture_setImprovementActionState', input);
+    assert.match(prepared[0].confirmationMessages!.title, /^Change 2 improvement actions in .+\?$/);
+    const message = messageText(prepared[0].confirmationMessages!.message);
+    assert.ok(message.includes(`tenant id ${TENANT_ID.replace(/-/g, '\\-')}`), message);
+    assert.match(message, /Create Safe Links policies for email messages \(id mdo\\_safelinksforemail\): state\\: To address → Resolved through third party/);
+    assert.match(message, /\(id mdo\\_antiphishingpolicies\): state\\: To address → Resolved through third party/);
     assert.match(report, /^2 updated, 0 unchanged, 0 failed or refused, of 2\.$/m);
     const writes = (await requestLog(since)).filter(r => r.method === 'PATCH');
     assert.deepEqual(writes.map(w => [w.path.replace(/^.*secureScoreControlProfiles\//, ''), w.status, w.inBatch]).sort(),
@@ -60,16 +59,16 @@ describe('language model tools on the Graph emulator', function () {
     assert.equal(profile.controlStateUpdates.at(-1)!.comment, 'Mail flows through our secure gateway');
   });
 
-  it('triage alerts: confirmed, one PATCH and one comment, the report per item', async () => {
+  it('triage alerts: confirmation asked first, one PATCH and one comment, the report per item', async () => {
     const list = await invokeTool('securityPosture_queryAlerts', { query: 'severity:medium status:new', limit: 1 });
     const [target] = (answerParts(list).data as { alerts: { id: string; title: string }[] }).alerts;
     const since = (await requestLog()).reduce((max, r) => Math.max(max, r.seq), 0);
     const input = { alertIds: [target.id, 'no-such-alert'], status: 'inProgress', classification: 'truePositive', determination: 'phishing', comment: 'Looking into it (from chat)' };
-    const { dialog, result } = await invokeConfirmed('securityPosture_triageAlerts', input, 'Yes');
-    assert.match(dialog.title, /^Change 1 alert in .+\?$/);
-    assert.match(dialog.detail, /status: New → In progress; classification: Not classified → True positive; determination: Unknown → Phishing; add comment "Looking into it \(from chat\)"/);
-    assert.match(dialog.detail, /id no-such-alert: not found, will be skipped/);
-    const report = await result;
+    const { prepared, text: report } = await invokeWrite('securityPosture_triageAlerts', input);
+    assert.match(prepared[0].confirmationMessages!.title, /^Change 1 alert in .+\?$/);
+    const message = messageText(prepared[0].confirmationMessages!.message);
+    assert.match(message, /status\\: New → In progress; classification\\: Not classified → True positive; determination\\: Unknown → Phishing; add comment \\"Looking into it \\\(from chat\\\)\\"/);
+    assert.match(message, /id no\\-such\\-alert: not found, will be skipped/);
     assert.match(report, /^1 updated, 0 unchanged, 1 failed or refused, of 2\.$/m);
     const log = await requestLog(since);
     const path = `/v1.0/security/alerts_v2/${encodeURIComponent(target.id)}`;

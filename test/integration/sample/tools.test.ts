@@ -1,11 +1,12 @@
 // The language model tools in the real VS Code on the sample tenant, called through
-// vscode.lm.invokeTool as a chat model's call would be; write tools go through VS Code's own
-// confirmation dialog (pressed in Chromium). Expected numbers are the sample's seeded values.
+// vscode.lm.invokeTool as a chat model's call would be. Write tools: VS Code asks the tool for its
+// confirmation before invoking it (recorded here; a test host answers dialogs "yes" by itself).
+// Expected numbers are the sample's seeded values.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TenantDataset } from '../../../src/graph/types';
 import { waitFor } from '../helpers';
-import { answerParts, invokeConfirmed, invokeTool, messageText, prepare, READ_TOOLS, WRITE_TOOLS } from '../tools';
+import { answerParts, invokeTool, invokeWrite, messageText, READ_TOOLS, WRITE_TOOLS } from '../tools';
 import { api } from '../trees';
 
 async function dataset(): Promise<TenantDataset> {
@@ -97,18 +98,16 @@ describe('language model tools on the sample tenant', function () {
     assert.equal(customers.find(c => c.name === 'Parnell Dermatology')?.mfa.totalUsers, 134);
   });
 
-  it('set improvement action state: the confirmation names the tenant and each change, "Yes" writes, the report says so', async () => {
+  it('set improvement action state: VS Code gets a confirmation naming the tenant and each change, then the write and its report', async () => {
     const a = await api();
     const input = { actionIds: ['aad_admin_consent_workflow', 'scid_2000'], state: 'Ignored', comment: 'Consent requests go through our IdP workflow' };
-    const prepared = await prepare('securityPosture_setImprovementActionState', input);
-    assert.equal(prepared.confirmationMessages?.title, 'Change 1 improvement action in Contoso Advisory Partners (sample tenant)?');
-    const message = messageText(prepared.confirmationMessages?.message);
-    assert.match(message, /Ensure the admin consent workflow is enabled \(id aad\\_admin\\_consent\\_workflow\): state\\: To address → Risk accepted/);
-    assert.match(message, /scid\\_2000\): not changed\\: Graph cannot change Defender for Endpoint controls/);
-    const { dialog, result } = await invokeConfirmed('securityPosture_setImprovementActionState', input, 'Yes');
-    assert.equal(dialog.title, 'Change 1 improvement action in Contoso Advisory Partners (sample tenant)?');
-    assert.match(dialog.detail, /Ensure the admin consent workflow is enabled \(id aad_admin_consent_workflow\): state: To address → Risk accepted/);
-    const report = await result;
+    const { prepared, text: report } = await invokeWrite('securityPosture_setImprovementActionState', input);
+    assert.equal(prepared.length, 1, 'VS Code asked for the confirmation once, before invoking');
+    assert.equal(prepared[0].confirmationMessages?.title, 'Change 1 improvement action in Contoso Advisory Partners (sample tenant)?');
+    const message = messageText(prepared[0].confirmationMessages?.message);
+    assert.match(message, /^\*\*Tenant:\*\* Contoso Advisory Partners \(sample tenant\) — tenant id badf77fe\\-dcc0\\-4277\\-a982\\-af676055b80a$/m);
+    assert.match(message, /^- Ensure the admin consent workflow is enabled \(id aad\\_admin\\_consent\\_workflow\): state\\: To address → Risk accepted$/m);
+    assert.match(message, /^- Turn on real\\-time protection \(id scid\\_2000\): not changed\\: Graph cannot change Defender for Endpoint controls$/m);
     assert.match(report, /^1 updated, 0 unchanged, 1 failed or refused, of 2\.$/m);
     const items = (answerParts(report).data as { items: { id: string; outcome: string }[] }).items;
     assert.deepEqual(items.map(i => [i.id, i.outcome]), [['aad_admin_consent_workflow', 'updated'], ['scid_2000', 'failed']]);
@@ -118,15 +117,23 @@ describe('language model tools on the sample tenant', function () {
     assert.equal(a.store.get('profiles').data!.find(p => p.id === 'aad_admin_consent_workflow')!.controlStateUpdates.at(-1)!.state, 'Ignored', 'the view\'s data too');
   });
 
-  it('triage alerts: "Cancel" in VS Code\'s confirmation changes nothing', async () => {
+  it('triage alerts: the confirmation lists each alert from → to; bad input is still confirmed and then refused, changing nothing', async () => {
     const data = await dataset();
     const alert = data.alerts.find(x => x.status === 'new' && x.severity === 'high')!;
-    const { dialog, result } = await invokeConfirmed('securityPosture_triageAlerts', { alertIds: [alert.id], status: 'resolved', comment: 'closing' }, 'Cancel');
-    assert.equal(dialog.title, 'Change 1 alert in Contoso Advisory Partners (sample tenant)?');
-    assert.match(dialog.detail, /status: New → Resolved; add comment "closing"/);
-    await assert.rejects(result, (error: Error) => error.name === 'Canceled' || /cancel/i.test(error.message));
-    assert.equal(data.alerts.find(x => x.id === alert.id)!.status, 'new');
-    assert.ok(!data.alerts.find(x => x.id === alert.id)!.comments.some(c => c.comment === 'closing'));
+    const { prepared, text } = await invokeWrite('securityPosture_triageAlerts', { alertIds: [alert.id], status: 'resolved', classification: 'falsePositive', determination: 'notMalicious', comment: 'Expected: travel to the Lisbon office' });
+    assert.equal(prepared[0].confirmationMessages?.title, 'Change 1 alert in Contoso Advisory Partners (sample tenant)?');
+    assert.match(messageText(prepared[0].confirmationMessages?.message), /status\\: New → Resolved; classification\\: Not classified → False positive; determination\\: Unknown → Not malicious; add comment \\"Expected\\: travel to the Lisbon office\\"/);
+    assert.match(text, /^1 updated, 0 unchanged, 0 failed or refused, of 1\.$/m);
+    const stored = data.alerts.find(x => x.id === alert.id)!;
+    assert.equal(stored.status, 'resolved');
+    assert.equal(stored.determination, 'notMalicious');
+    assert.equal(stored.comments.at(-1)?.comment, 'Expected: travel to the Lisbon office');
+
+    const other = data.alerts.find(x => x.status === 'new' && x.id !== alert.id)!;
+    const bad = await invokeWrite('securityPosture_triageAlerts', { alertIds: [other.id], classification: 'falsePositive', determination: 'malware' });
+    assert.equal(bad.prepared[0].confirmationMessages?.title, 'Nothing will be changed in Contoso Advisory Partners (sample tenant)');
+    assert.match(bad.text, /Nothing was changed: "malware" is not a determination of False positive/);
+    assert.equal(data.alerts.find(x => x.id === other.id)!.status, 'new');
   });
 
   it('turned off by the setting: models no longer see the tools, and a call is refused with the reason', async () => {
