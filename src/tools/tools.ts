@@ -5,9 +5,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { errorFromException, isCancellation, PostureError } from '../graph/errors';
-import { SecurityApi } from '../graph/security';
 import type { SecureScoreControlProfile, SecurityAlert } from '../graph/types';
-import { WriteApi } from '../graph/writes';
 import { parseAlertQuery, QuerySyntaxError, markError } from '../model/alertQuery';
 import { applyAlertPlans, applyControlChange } from '../model/apply';
 import { mergePartnerHistory, mergeSnapshots } from '../model/history';
@@ -64,6 +62,10 @@ export function registerLanguageModelTools(s: ToolServices): { tools: PostureToo
 }
 
 function adapt(s: ToolServices, definition: ToolDefinition, impl: ToolImpl): vscode.LanguageModelTool<Input> {
+  // VS Code asks for the confirmation (prepareInvocation) before every invoke. A write runs only
+  // after one, and only on the tenant that confirmation named: switching tenants in between, or
+  // a call that skipped it, changes nothing.
+  const confirmedFor: (string | undefined)[] = [];
   return {
     prepareInvocation: async (options, token) => {
       if (!toolsEnabled()) {
@@ -80,6 +82,8 @@ function adapt(s: ToolServices, definition: ToolDefinition, impl: ToolImpl): vsc
             }
             return refused(errorFromException(error).message);
           });
+        confirmedFor.push(s.store.currentTenantKey);
+        confirmedFor.splice(0, Math.max(0, confirmedFor.length - 10));
         return { invocationMessage: prepared.invocationMessage ?? definition.displayName, confirmationMessages: prepared.confirmation };
       }
       return { invocationMessage: `${definition.displayName}…` };
@@ -88,6 +92,13 @@ function adapt(s: ToolServices, definition: ToolDefinition, impl: ToolImpl): vsc
       const nonce = randomBytes(6).toString('hex');
       if (!toolsEnabled()) {
         return textResult(DISABLED);
+      }
+      if (definition.writes) {
+        const confirmed = confirmedFor.indexOf(s.store.currentTenantKey);
+        if (confirmed < 0 || !s.store.currentTenantKey) {
+          return textResult(`Security Posture — ${definition.displayName}\nNothing was changed: ${confirmedFor.length ? 'the tenant changed after the user was asked to confirm' : 'the user was not asked to confirm this change'}. Call the tool again so VS Code asks the user.`);
+        }
+        confirmedFor.splice(confirmed, 1);
       }
       const problem = inputProblem(definition.inputSchema, options.input);
       if (problem) {
@@ -131,17 +142,19 @@ async function withSignal<T>(token: vscode.CancellationToken, run: (signal: Abor
 
 // ---- Reading what the store has ---------------------------------------------------------------------
 
+/** The tenant the tools act on: the current one, the same the views show. */
 function tenantOf(s: ToolServices): Tenant | undefined {
+  const tenant = s.connection.tenant;
+  if (!tenant) {
+    return undefined;
+  }
   const state = s.connection.state;
-  if (state.kind === 'sample') {
+  if (tenant.sample && state.kind === 'sample') {
     return { name: state.dataset.displayName, id: state.dataset.tenantId, sample: true };
   }
-  if (state.kind === 'graph') {
-    const latest = sortSnapshots(s.store.get('scores').data ?? [])[0];
-    const configured = s.settings().tenantId;
-    return { name: s.connection.label, id: latest?.azureTenantId || (/^(organizations|common|consumers)$/i.test(configured) ? undefined : configured), sample: false };
-  }
-  return undefined;
+  const latest = sortSnapshots(s.store.get('scores').data ?? [])[0];
+  const configured = tenant.tenantId && !/^(organizations|common|consumers)$/i.test(tenant.tenantId) ? tenant.tenantId : undefined;
+  return { name: tenant.displayName, id: latest?.azureTenantId || configured, sample: tenant.sample };
 }
 
 /** Waits for the first refresh, or one under way that has nothing yet, then says where the data stands. */
@@ -175,12 +188,12 @@ function notReady(source: Source & { reason?: string }, title: string): ToolAnsw
   return source.reason ? { title, tenant: source.tenant, asOf: source.asOf, lines: [`No data: ${source.reason}`] } : undefined;
 }
 
-function graphOf(s: ToolServices) {
-  const graph = s.connection.graph;
-  if (!graph) {
+function tenantContext(s: ToolServices) {
+  const tenant = s.connection.tenant;
+  if (!tenant) {
     throw new PostureError('signIn', 'Not connected: sign in to Microsoft, or explore the sample tenant, in the Security Posture views. Nothing was changed.');
   }
-  return graph;
+  return tenant;
 }
 
 // ---- The tools ---------------------------------------------------------------------------------------
@@ -215,7 +228,7 @@ function implementations(s: ToolServices): Record<string, ToolImpl> {
           }
           throw error;
         }
-        const scan = await scanAlerts(new SecurityApi(graphOf(s)), query, () => new Date(), signal);
+        const scan = await scanAlerts(tenantContext(s).security, query, () => new Date(), signal);
         return alertsAnswer({ ...source, asOf: scan.asOf }, query, scan, input.limit as number | undefined);
       },
     },
@@ -319,7 +332,7 @@ function alertChange(s: ToolServices, input: Input): AlertChange {
 async function findAlerts(s: ToolServices, ids: string[], signal: AbortSignal): Promise<SecurityAlert[]> {
   const loaded = new Map((s.store.get('alerts').data?.groups ?? []).flatMap(g => g.items).map(a => [a.id, a]));
   const missing = [...new Set(ids)].filter(id => !loaded.has(id));
-  const read = missing.length ? await new WriteApi(graphOf(s)).readAlerts(missing, signal) : new Map<string, SecurityAlert>();
+  const read = missing.length ? await tenantContext(s).writes.readAlerts(missing, signal) : new Map<string, SecurityAlert>();
   return [...new Set(ids)].map(id => loaded.get(id) ?? read.get(id)).filter((a): a is SecurityAlert => !!a);
 }
 
@@ -356,7 +369,7 @@ function confirmation(source: Source, preview: WritePreview, noun: string, what:
 // updated from Graph's answers), so moving to the model's write flow changes only these two.
 
 async function writeControls(s: ToolServices, profiles: SecureScoreControlProfile[], change: ControlStateChange, signal: AbortSignal): Promise<ItemResult<SecureScoreControlProfile>[]> {
-  const graph = graphOf(s);
+  const writes = tenantContext(s).writes;
   const allowed = profiles.filter(p => !/^scid_/i.test(p.id)).map(p => p.id);
   if (allowed.length > 0) {
     await s.connection.ensureWriteAccess('controls', 'Changing the state of improvement actions.');
@@ -364,7 +377,7 @@ async function writeControls(s: ToolServices, profiles: SecureScoreControlProfil
   const now = new Date();
   s.pending.begin('control', allowed, controlStateName(change.state));
   try {
-    const results = await applyControlChange(new WriteApi(graph), profiles, change, { now, user: s.connection.userPrincipalName }, signal);
+    const results = await applyControlChange(writes, profiles, change, { now, user: s.connection.userPrincipalName }, signal);
     for (const r of results) {
       if (r.updated) {
         s.store.replaceProfile(r.updated);
@@ -378,14 +391,14 @@ async function writeControls(s: ToolServices, profiles: SecureScoreControlProfil
 }
 
 async function writeAlerts(s: ToolServices, plans: AlertPlan[], signal: AbortSignal): Promise<ItemResult<SecurityAlert>[]> {
-  const graph = graphOf(s);
+  const writes = tenantContext(s).writes;
   const ids = plans.filter(p => !p.unchanged).map(p => p.alert.id);
   if (ids.length > 0) {
     await s.connection.ensureWriteAccess('alerts', 'Updating security alerts.');
   }
   s.pending.begin('alert', ids, describeDiffs(plans.find(p => !p.unchanged)?.diffs ?? []));
   try {
-    const results = await applyAlertPlans(new WriteApi(graph), plans, signal);
+    const results = await applyAlertPlans(writes, plans, signal);
     for (const r of results) {
       if (r.updated) {
         s.store.patchAlert(r.updated);

@@ -17,7 +17,8 @@ import { SecurityApi } from '../../src/graph/security';
 import { GraphService } from '../../src/graph/client';
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphEngine } from '../../src/sample/engine';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
+import { inProcessConnection } from '../../src/sample/transport';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const NONCE = 'c0ffee';
@@ -31,7 +32,7 @@ function source(d: TenantDataset): Source {
 function api(d: TenantDataset): SecurityApi {
   const graph = new GraphService({
     cloud: resolveCloud('AzureCloud'),
-    inProcess: { graph: new GraphEngine(d, { now: () => NOW }), caller: { tenantId: d.tenantId, upn: d.signedInUser, appOnly: false, permissions: ['SecurityAlert.Read.All'] } },
+    ...inProcessConnection(new GraphEngine(d, { now: () => NOW }), { tenantId: d.tenantId, upn: d.signedInUser, appOnly: false, permissions: ['SecurityAlert.Read.All'] }),
   });
   return new SecurityApi(graph);
 }

@@ -10,7 +10,7 @@ import { api } from '../trees';
 const TENANT_ID = 'badf77fe-dcc0-4277-a982-af676055b80a';
 
 async function readBack<T>(path: string): Promise<T> {
-  const graph = (await api()).connection.graph!;
+  const graph = (await api()).connection.tenant!.graph;
   return (await graph.get<T>(path, { area: path.includes('alerts') ? 'alerts' : 'controls' })).data;
 }
 

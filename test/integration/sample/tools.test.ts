@@ -4,7 +4,7 @@
 // Expected numbers are the sample's seeded values.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TenantDataset } from '../../../src/graph/types';
+import type { TenantDataset } from '../../../src/sample/dataset';
 import { waitFor } from '../helpers';
 import { answerParts, invokeTool, invokeWrite, messageText, READ_TOOLS, WRITE_TOOLS } from '../tools';
 import { api } from '../trees';
@@ -134,6 +134,17 @@ describe('language model tools on the sample tenant', function () {
     assert.equal(bad.prepared[0].confirmationMessages?.title, 'Nothing will be changed in Contoso Advisory Partners (sample tenant)');
     assert.match(bad.text, /Nothing was changed: "malware" is not a determination of False positive/);
     assert.equal(data.alerts.find(x => x.id === other.id)!.status, 'new');
+  });
+
+  it('a write tool called without VS Code asking the user first changes nothing', async () => {
+    const data = await dataset();
+    const alert = data.alerts.find(x => x.status === 'new')!;
+    const tool = (await api()).languageModelTools.securityPosture_triageAlerts;
+    const source = new vscode.CancellationTokenSource();
+    const result = await tool.invoke({ input: { alertIds: [alert.id], status: 'resolved' }, toolInvocationToken: undefined }, source.token);
+    const text = (result!.content[0] as vscode.LanguageModelTextPart).value;
+    assert.match(text, /^Security Posture — Triage security alerts\nNothing was changed: the user was not asked to confirm this change\. Call the tool again so VS Code asks the user\.$/);
+    assert.equal(data.alerts.find(x => x.id === alert.id)!.status, 'new');
   });
 
   it('turned off by the setting: models no longer see the tools, and a call is refused with the reason', async () => {
