@@ -282,7 +282,9 @@ function implementations(s: ToolServices): Record<string, ToolImpl> {
         if (preview.problem) {
           return { ...source, title, lines: [`Nothing was changed: ${preview.problem}`] };
         }
-        const targets = profiles().filter(p => ids.includes(p.id));
+        // In the order asked for, so the report reads like the confirmation.
+        const byId = new Map(profiles().map(p => [p.id, p]));
+        const targets = [...new Set(ids)].flatMap(id => byId.get(id) ?? []);
         const results = await writeControls(s, targets, change, signal);
         return writeReport({ ...source, asOf: new Date().toISOString(), stale: false }, title, results, preview.unknown.map(id => ({ id, reason: 'Not an improvement action of this tenant.' })));
       },
