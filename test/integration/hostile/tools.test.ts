@@ -9,8 +9,8 @@ import { api } from '../trees';
 
 const MAX_RESULT_CHARS = 16_000;
 const DISGUISE = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF\u0000-\u0008\u000B-\u001F]/;
-/** What would be markup, a link or a command if a model repeated it, or a marker of our block. */
-const ACTIVE = /<script|<img|onerror=|\]\(|<<<|>>>/i;
+/** What would open markup, a link, an image or a marker of our block if a model repeated it. */
+const ACTIVE = /[<>]|\]\(|!\[/;
 
 const INPUTS: Record<string, object> = {
   securityPosture_summary: { topActions: 20 },
