@@ -22,7 +22,13 @@ const INPUTS: Record<string, object> = {
 };
 
 describe('hostile Graph data through the language model tools', function () {
-  this.timeout(120_000);
+  this.timeout(240_000);
+
+  before(async function () {
+    // The first refresh of a tenant full of 100 KB strings, on shared cores.
+    this.timeout(300_000);
+    await api();
+  });
 
   it('every read tool: Graph text only inside one JSON line of the data block, cleaned and bounded', async () => {
     const a = await api();
