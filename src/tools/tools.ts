@@ -112,7 +112,7 @@ function adapt(s: ToolServices, definition: ToolDefinition, impl: ToolImpl): vsc
         }
         const error = errorFromException(raw);
         s.log.warn(`Language model tool ${definition.name}: ${error.logText}`);
-        return textResult(`Security Posture — ${definition.displayName}\nIt failed: ${cleanText(error.message, 600)}${definition.writes ? ' Nothing more was changed than the report says; nothing was sent if there is no report.' : ''}`);
+        return textResult(`Security Posture — ${definition.displayName}\nIt failed: ${cleanText(error.message, 600)}${definition.writes ? ' No per-item report was made; the Security Posture views show what the tenant has now.' : ''}`);
       }
     },
   };
