@@ -10,10 +10,11 @@ import type { ScoreHistory } from '../model/history';
 import { customerRow } from '../model/partner';
 import { CATEGORIES, sortSnapshots, summarizeSecureScore } from '../model/secureScore';
 import {
-  alertChangeProblem, assigneeProblem, commentProblem, CONTROL_STATES, controlRefusal, currentControlState, DETERMINATION_NAMES, planAlertChanges,
-  type AlertChange, type AlertPlan, type ControlStateChange, type ItemResult,
+  alertChangeProblem, assigneeProblem, commentProblem, CONTROL_STATES, controlRefusal, currentControlState, DETERMINATION_NAMES, previewAlertChanges,
+  type AlertChange, type AlertPreview, type ControlStateChange, type ItemResult,
 } from '../model/updates';
 import type { AlertQuery } from '../model/alertQuery';
+import type { CustomerPosture } from '../model/portfolio/posture';
 import type { AlertScan } from './alertScan';
 import { cleanText, countsText, type Tenant, type ToolAnswer } from './result';
 
@@ -242,21 +243,14 @@ export function projectionAnswer(source: Source, scores: SecureScore[], profiles
 
 // ---- Customers at risk -----------------------------------------------------------------------------
 
-/** A customer of the portfolio (the multi-tenant view), when it exists: what it adds to MFA data. */
-export interface PortfolioCustomer {
-  tenantId: string;
-  name?: string;
-  scorePercent?: number;
-  /** Change of the Secure Score percent over the portfolio's window (negative = drop). */
-  scoreChange?: number;
-  openHighAlerts?: number;
-}
+/** A customer's row of the portfolio (model/portfolio), when the extension has one: what it adds to MFA data. */
+export type PortfolioEntry = Pick<CustomerPosture, 'tenantId' | 'percent' | 'change7' | 'openAlerts'> & { name?: string };
 
 export interface CustomersInput {
   insights: CustomerInsight[];
   names: Record<string, string>;
   partnerAlerts: PartnerSecurityAlert[];
-  portfolio?: PortfolioCustomer[];
+  portfolio?: PortfolioEntry[];
 }
 
 export function customersAnswer(source: Source, input: CustomersInput, onlyAtRisk = true, limit = 10): ToolAnswer {
@@ -273,8 +267,8 @@ export function customersAnswer(source: Source, input: CustomersInput, onlyAtRis
     const row = insight ? customerRow(insight, input.names) : undefined;
     const entry = portfolio.get(id);
     const open = openPartnerAlerts(id);
-    const high = entry?.openHighAlerts ?? open.filter(a => a.severity === 'high').length;
-    const drop = entry?.scoreChange !== undefined && entry.scoreChange < 0;
+    const high = entry?.openAlerts?.high ?? open.filter(a => a.severity === 'high').length;
+    const drop = entry?.change7 !== undefined && entry.change7 < 0;
     const reasons = [row?.atRisk && 'noMfaMechanism', (!row || row.noData) && 'noMfaData', high > 0 && 'openHighAlerts', drop && 'scoreDropped'].filter((r): r is string => !!r);
     return {
       risk: reasons.length,
@@ -286,7 +280,7 @@ export function customersAnswer(source: Source, input: CustomersInput, onlyAtRis
           adminsWithMfa: row.adminsWithMfa, nonAdminsWithMfa: row.nonAdminsWithMfa, totalUsers: row.totalUsers,
         } : null,
         openPartnerAlerts: open.length, openHighAlerts: high,
-        secureScorePercent: entry?.scorePercent ?? null, secureScoreChange: entry?.scoreChange ?? null,
+        secureScorePercent: entry?.percent ?? null, secureScoreChange7Days: entry?.change7 ?? null,
       },
     };
   });
@@ -296,7 +290,7 @@ export function customersAnswer(source: Source, input: CustomersInput, onlyAtRis
   const shown = pool.slice(0, Math.max(1, Math.min(50, limit)));
   const has = (reason: string) => customers.filter(c => c.item.atRiskBecause.includes(reason)).length;
   const lines = [
-    `${plural(customers.length, 'customer')}: ${has('noMfaMechanism')} with no MFA mechanism enabled (no security defaults, no Conditional Access MFA, no per-user MFA), ${has('noMfaData')} with no MFA data, ${has('openHighAlerts')} with open high-severity alerts${portfolio.size ? `, ${has('scoreDropped')} whose Secure Score dropped` : ''}.`,
+    `${plural(customers.length, 'customer')}: ${has('noMfaMechanism')} with no MFA mechanism enabled (no security defaults, no Conditional Access MFA, no per-user MFA), ${has('noMfaData')} with no MFA data, ${has('openHighAlerts')} with open high-severity alerts${portfolio.size ? `, ${has('scoreDropped')} whose Secure Score dropped in 7 days` : ''}.`,
     `${atRisk.length} at risk in all; ${shown.length} shown (${onlyAtRisk ? 'at-risk customers only' : 'all customers'}), the most reasons first.`,
     portfolio.size ? 'Secure Score per customer comes from the Customers portfolio.'
       : 'Secure Score per customer and score drops are not available: they need the Customers portfolio (one sign-in per customer tenant); open alerts are the partner security alerts.',
@@ -347,19 +341,19 @@ export function controlChangePreview(profiles: SecureScoreControlProfile[], ids:
 
 const ALERT_FIELD_NAMES: Record<string, string> = { status: 'status', classification: 'classification', determination: 'determination', assignedTo: 'assigned to', comment: 'comment' };
 
-export function alertChangePreview(alerts: SecurityAlert[], ids: string[], change: AlertChange): WritePreview & { plans: AlertPlan[] } {
+export function alertChangePreview(alerts: SecurityAlert[], ids: string[], change: AlertChange): WritePreview & { previews: AlertPreview[] } {
   const byId = new Map(alerts.map(a => [a.id, a]));
   const unique = [...new Set(ids)];
   const unknown = unique.filter(id => !byId.has(id));
   const problem = alertChangeProblem(change) ?? (unique.length === 0 ? 'No alerts were named.' : undefined)
     ?? (unknown.length === unique.length ? 'None of the named alerts was found in this tenant.' : undefined);
-  const plans = planAlertChanges(unique.filter(id => byId.has(id)).map(id => byId.get(id)!), change);
-  const items = plans.map((p): ConfirmationItem => ({
+  const previews = previewAlertChanges(unique.filter(id => byId.has(id)).map(id => byId.get(id)!), change);
+  const items = previews.map((p): ConfirmationItem => ({
     id: p.alert.id, title: p.alert.title || p.alert.id,
     change: p.unchanged ? 'no change: already so' : p.diffs.map(d => (d.field === 'comment' ? `add comment ${JSON.stringify(cleanText(d.to, 200))}` : `${ALERT_FIELD_NAMES[d.field]}: ${d.from} → ${d.to}`)).join('; '),
     willChange: !p.unchanged,
   }));
-  return { problem, items, unknown, writes: problem ? 0 : items.filter(i => i.willChange).length, plans };
+  return { problem, items, unknown, writes: problem ? 0 : items.filter(i => i.willChange).length, previews };
 }
 
 /** Words for an alert change, for the confirmation title: "set status to Resolved". */

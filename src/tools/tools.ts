@@ -7,12 +7,13 @@ import * as vscode from 'vscode';
 import { errorFromException, isCancellation, PostureError } from '../graph/errors';
 import type { SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { parseAlertQuery, QuerySyntaxError, markError } from '../model/alertQuery';
-import { applyAlertPlans, applyControlChange } from '../model/apply';
+import { setControlStates, updateAlerts } from '../model/writeFlow';
+import { writeTarget } from '../commands/updates';
 import { mergePartnerHistory, mergeSnapshots } from '../model/history';
 import { sortSnapshots } from '../model/secureScore';
 import type { SectionId } from '../model/store';
 import { controlStateName } from '../model/format';
-import { describeDiffs, type AlertChange, type AlertPlan, type ControlStateChange, type ControlStateValue, type ItemResult } from '../model/updates';
+import type { AlertChange, AlertPreview, ControlStateChange, ControlStateValue, ItemResult } from '../model/updates';
 import type { Services } from '../commands/command';
 import { scanAlerts } from './alertScan';
 import {
@@ -308,7 +309,7 @@ function implementations(s: ToolServices): Record<string, ToolImpl> {
         if (preview.problem) {
           return { ...source, title, lines: [`Nothing was changed: ${preview.problem}`] };
         }
-        const results = await writeAlerts(s, preview.plans, signal);
+        const results = await writeAlerts(s, preview.previews, signal);
         return writeReport({ ...source, asOf: new Date().toISOString() }, title, results, preview.unknown.map(id => ({ id, reason: 'No alert with this id was found.' })));
       },
     },
@@ -366,48 +367,14 @@ function confirmation(source: Source, preview: WritePreview, noun: string, what:
   };
 }
 
-// ---- Writes: the same pieces the commands use ------------------------------------------------------
-// Each write runs in one function (write access, rows marked pending, the batched write, the store
-// updated from Graph's answers), so moving to the model's write flow changes only these two.
+// ---- Writes: the commands' write flow ------------------------------------------------------------
+// Write access asked for at first use, rows marked while in flight, batches, the store updated from
+// Graph's answers, control changes marked awaiting Microsoft's sync: model/writeFlow.ts.
 
-async function writeControls(s: ToolServices, profiles: SecureScoreControlProfile[], change: ControlStateChange, signal: AbortSignal): Promise<ItemResult<SecureScoreControlProfile>[]> {
-  const writes = tenantContext(s).writes;
-  const allowed = profiles.filter(p => !/^scid_/i.test(p.id)).map(p => p.id);
-  if (allowed.length > 0) {
-    await s.connection.ensureWriteAccess('controls', 'Changing the state of improvement actions.');
-  }
-  const now = new Date();
-  s.pending.begin('control', allowed, controlStateName(change.state));
-  try {
-    const results = await applyControlChange(writes, profiles, change, { now, user: s.connection.userPrincipalName }, signal);
-    for (const r of results) {
-      if (r.updated) {
-        s.store.replaceProfile(r.updated);
-        s.pending.markAwaitingSync(r.id, change.state, now);
-      }
-    }
-    return results;
-  } finally {
-    s.pending.end('control', allowed);
-  }
+function writeControls(s: ToolServices, profiles: SecureScoreControlProfile[], change: ControlStateChange, signal: AbortSignal): Promise<ItemResult<SecureScoreControlProfile>[]> {
+  return setControlStates(writeTarget(s), profiles, change, signal);
 }
 
-async function writeAlerts(s: ToolServices, plans: AlertPlan[], signal: AbortSignal): Promise<ItemResult<SecurityAlert>[]> {
-  const writes = tenantContext(s).writes;
-  const ids = plans.filter(p => !p.unchanged).map(p => p.alert.id);
-  if (ids.length > 0) {
-    await s.connection.ensureWriteAccess('alerts', 'Updating security alerts.');
-  }
-  s.pending.begin('alert', ids, describeDiffs(plans.find(p => !p.unchanged)?.diffs ?? []));
-  try {
-    const results = await applyAlertPlans(writes, plans, signal);
-    for (const r of results) {
-      if (r.updated) {
-        s.store.patchAlert(r.updated);
-      }
-    }
-    return results;
-  } finally {
-    s.pending.end('alert', ids);
-  }
+function writeAlerts(s: ToolServices, previews: AlertPreview[], signal: AbortSignal): Promise<ItemResult<SecurityAlert>[]> {
+  return updateAlerts(writeTarget(s), previews, signal);
 }

@@ -128,9 +128,9 @@ describe('language model tools', () => {
     assert.ok(customers.every(c => c.secureScorePercent === null));
     const withPortfolio = customersAnswer(source(sample), {
       insights: sample.customerInsights, names: sample.customerNames, partnerAlerts: [],
-      portfolio: [{ tenantId: sample.customerInsights[0].tenantId, scorePercent: 41.5, scoreChange: -6 }],
+      portfolio: [{ tenantId: sample.customerInsights[0].tenantId, percent: 41.5, change7: -6, openAlerts: { high: 2, medium: 0 } }],
     }, true, 50);
-    assert.match(withPortfolio.lines[0], /1 whose Secure Score dropped/);
+    assert.match(withPortfolio.lines[0], /1 with open high-severity alerts, 1 whose Secure Score dropped in 7 days\.$/);
   });
 
   it('counts alerts of a query through Graph, and the top items are the most severe', async () => {
