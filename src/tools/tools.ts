@@ -15,6 +15,7 @@ import type { SectionId } from '../model/store';
 import { controlStateName } from '../model/format';
 import type { AlertChange, AlertPreview, ControlStateChange, ControlStateValue, ItemResult } from '../model/updates';
 import type { Services } from '../commands/command';
+import type { Portfolio } from '../tenant/portfolio';
 import { scanAlerts } from './alertScan';
 import {
   actionsAnswer, alertChangePreview, alertsAnswer, changeAnswer, controlChangePreview, customersAnswer, describeAlertChange,
@@ -31,6 +32,8 @@ const WAIT_FOR_DATA_MS = 60_000;
 export interface ToolServices extends Services {
   /** Resolves when the first refresh after start-up has settled. */
   ready(): Promise<void>;
+  /** The Customers view's portfolio: what it has read so far (the tool starts no reads). */
+  portfolio: Pick<Portfolio, 'customers'>;
 }
 
 type Input = Record<string, unknown>;
@@ -261,6 +264,8 @@ function implementations(s: ToolServices): Record<string, ToolImpl> {
           insights: s.store.get('customers').data ?? [],
           names: s.connection.customerNames,
           partnerAlerts: s.store.get('partnerAlerts').data ?? [],
+          portfolio: s.portfolio.customers.flatMap(r => (r.posture
+            ? [{ tenantId: r.customer.tenantId, name: r.customer.name, percent: r.posture.percent, change7: r.posture.change7, openAlerts: r.posture.openAlerts }] : [])),
         }, input.onlyAtRisk !== false, input.limit as number | undefined);
       },
     },

@@ -203,7 +203,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const createEngine = (data: TenantDataset) => new GraphEngine(data, { baseUrl: url, ...options.engine, interceptor });
   let engine = createEngine(dataset);
 
-  const runEngine = (request: EngineRequest, caller: Caller, app: string): EngineResponse => {
+  /** `hold`: the inner requests' concurrency slots go there instead of being released at once. */
+  const runEngine = (request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): EngineResponse => {
     const context = { app, tenant: caller.tenantId, held: [] as Array<() => void> };
     current = context;
     try {
@@ -211,7 +212,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (err) {
       return graphErrorResponse(500, 'generalException', `The emulator's engine failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      context.held.forEach((release) => release());
+      if (hold) {
+        hold.push(...context.held);
+      } else {
+        context.held.forEach((release) => release());
+      }
       current = undefined;
     }
   };
@@ -275,8 +280,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
-  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string): EngineResponse => {
-    const response = runEngine(request, caller, app);
+  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): EngineResponse => {
+    const response = runEngine(request, caller, app, hold);
     if (isBatchPath(request.url)) {
       logBatch(x, request, response);
     }
@@ -352,6 +357,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       x.entry.fault = fault.kind;
       await sleep(latencyMs);
       return applyFault(x, fault, request, auth.caller, app);
+    }
+    if (isBatchPath(request.url)) {
+      // Graph runs a batch's requests in parallel, each as a request of its own: each takes its
+      // rate-limit token and holds its concurrency slot for the same service time (the latency).
+      const held: Array<() => void> = [];
+      try {
+        const response = answerFromEngine(x, request, auth.caller, app, held);
+        await sleep(latencyMs);
+        return sendGraph(x, response);
+      } finally {
+        held.forEach((release) => release());
+      }
     }
     const group = routeGroupOf(request.url);
     const admission = group && throttle.enter(app, auth.caller.tenantId, group);
