@@ -35,6 +35,7 @@ import { PostureTreeProvider } from './views/provider';
 import { VisibleScheduler } from './views/scheduler';
 import { ScoreStatusBar } from './views/statusBar';
 import { VIEWS, type ViewName } from './views/table';
+import { registerLanguageModelTools, type PostureTools } from './tools/tools';
 
 export interface SecurityPostureApi {
   store: StoreView;
@@ -45,6 +46,8 @@ export interface SecurityPostureApi {
   history: HistoryService;
   plan: PlanStore;
   customers: { portfolio: Portfolio; provider: CustomersProvider; view: vscode.TreeView<Node> };
+  /** The language model tools as registered with VS Code (tests read their confirmations). */
+  languageModelTools: PostureTools;
   /** Resolves when the current connection's first refresh has settled. */
   ready(): Promise<void>;
   /** What could leak if something registered per refresh: for the endurance test. */
@@ -266,16 +269,19 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
   // Connect after activation returns: no network in activate().
   const started = new Promise<void>(resolve => setImmediate(resolve)).then(() => reconnect(false)).catch(error => log.error(`Start-up: ${error?.message ?? error}`));
   firstRefresh = started;
+  const ready = async () => {
+    await started;
+    await firstRefresh;
+  };
+  const languageModelTools = registerLanguageModelTools({ ...services, ready, portfolio });
+  context.subscriptions.push(...languageModelTools.disposables);
 
   return exportsFor(context.extensionMode, {
-    store, connection, panels, history, plan,
+    store, connection, panels, history, plan, languageModelTools: languageModelTools.tools,
     customers: { portfolio, provider: customersProvider, view: customersView },
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
     treeViews: { secureScore: views.secureScore.view, controls: views.controls.view, alerts: views.alerts.view, partner: views.partner.view },
-    ready: async () => {
-      await started;
-      await firstRefresh;
-    },
+    ready,
     resourceCounts: () => ({ storeListeners: store.listenerCount, subscriptions: context.subscriptions.length }),
   });
 }

@@ -114,6 +114,8 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         ...prepared.env,
         SP_TEST_GLOB: profile.glob,
         SP_TEST_RESULTS: file,
+        // Runs only the tests whose titles match (a targeted run on two shared cores).
+        ...(process.env.SP_TEST_GREP ? { SP_TEST_GREP: process.env.SP_TEST_GREP } : {}),
       },
       workspaceFiles: prepared.workspaceFiles,
       workspaceTrust: prepared.workspaceTrust,

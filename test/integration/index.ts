@@ -19,6 +19,7 @@ export async function run(): Promise<void> {
     ui: 'bdd',
     color: false,
     timeout: Number(process.env.SP_TEST_TIMEOUT_MS ?? 60_000),
+    grep: process.env.SP_TEST_GREP || undefined,
     reporter: path.join(__dirname, '..', 'host', 'reporter.js'),
     reporterOptions: { output },
     forbidOnly: true,
