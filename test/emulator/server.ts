@@ -14,9 +14,9 @@ import { generateTenant } from '../../src/sample/generator';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from '../../src/sample/protocol';
 import { createServerCertificates, type ServerCertificates } from './certs';
 import { FaultController, Throttle, isBatchPath, routeGroupOf, type Fault, type FaultCommand, type FaultKind, type RateLimit, type RouteGroup } from './faults';
-import { SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { SECURITY_PERMISSIONS, TokenService, type EmulatorClient, type FederatedTokenOptions } from './tokens';
 
-export type { EmulatorClient } from './tokens';
+export type { EmulatorClient, FederatedCredential, FederatedTokenOptions } from './tokens';
 export type { Fault, FaultCommand, FaultRule, RateLimit, RouteGroup } from './faults';
 export { FaultController, GRAPH_LIMITS } from './faults';
 
@@ -76,6 +76,10 @@ export interface Emulator {
   /** Every access token handed out. */
   issuedTokens: string[];
   clients: EmulatorClient[];
+  /** The outside OIDC issuer (`<url>/federation`) that federated credentials trust by default. */
+  federationIssuer: string;
+  /** A token of that issuer, as GitHub Actions or Azure Pipelines writes it for workload identity federation. */
+  mintFederatedToken(options: FederatedTokenOptions): string;
   /** Clears faults, consent revocations, throttle state and the request log, and restores the original data. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -366,6 +370,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests,
     issuedTokens: tokens.issuedTokens,
     clients,
+    federationIssuer: tokens.federationIssuer,
+    mintFederatedToken: (o) => tokens.mintFederatedToken(o),
     async reset() {
       await faults.reset();
       throttle.reset();
