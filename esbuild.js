@@ -64,7 +64,7 @@ const executable = {
  * graph fails the build), a shebang, and the version from package.json.
  */
 const cli = {
-  ...node, external: [], entryPoints: [path.join(__dirname, 'src', 'cli', 'index.ts')], outfile: path.join(__dirname, 'dist', 'cli.js'),
+  ...node, external: [], entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js',
   plugins: [lazyExternals, executable], mainFields: ['module', 'main'], banner: { js: '#!/usr/bin/env node' },
   define: { SECURITY_POSTURE_VERSION: JSON.stringify(require('./package.json').version) },
 };

@@ -254,10 +254,11 @@ describe('security-posture command line', function () {
 
   describe('the bundle', function () {
     it('imports nothing from vscode: it builds with vscode not external, and a vscode import would fail that build', async function () {
+      const root = join(__dirname, '..', '..', '..');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { cli } = require('../../../esbuild.js') as { cli: esbuild.BuildOptions };
+      const { cli } = require(join(root, 'esbuild.js')) as { cli: esbuild.BuildOptions };
       assert.deepEqual(cli.external, [], 'the CLI build marks nothing external, vscode included');
-      const result = await esbuild.build({ ...cli, write: false, metafile: true, logLevel: 'silent', outfile: join(dir, 'cli.js') });
+      const result = await esbuild.build({ ...cli, absWorkingDir: root, write: false, metafile: true, logLevel: 'silent', outfile: join(dir, 'cli.js') });
       const inputs = Object.keys(result.metafile!.inputs);
       assert.ok(inputs.some(i => i.endsWith('src/cli/main.ts')), 'the metafile lists the sources');
       const imports = Object.values(result.metafile!.inputs).flatMap(i => i.imports.map(x => x.path));
@@ -266,7 +267,7 @@ describe('security-posture command line', function () {
       // The control: the same build of a file that imports vscode fails.
       const probe = join(dir, 'probe.ts');
       await writeFile(probe, "import * as vscode from 'vscode';\nexport const x = vscode.version;\n");
-      await assert.rejects(esbuild.build({ ...cli, entryPoints: [probe], write: false, logLevel: 'silent', outfile: join(dir, 'probe.js') }), /Could not resolve "vscode"/);
+      await assert.rejects(esbuild.build({ ...cli, absWorkingDir: root, entryPoints: [probe], write: false, logLevel: 'silent', outfile: join(dir, 'probe.js') }), /Could not resolve "vscode"/);
     });
   });
 });
