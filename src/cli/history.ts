@@ -73,7 +73,7 @@ export async function historyExport(ctx: CommandContext): Promise<number> {
   const stored = target ? await readHistory(target, true) : undefined;
   const tenant = await openTenant(ctx.values, ctx.io, ctx.out);
   ctx.out.progress('Reading the Secure Score history (Graph keeps 90 days) and the partner score history…');
-  const scores = await tenant.api.secureScores(90);
+  const scores = await tenant.context.security.secureScores(90);
   let history = stored ?? emptyHistory();
   sameTenant(history, scores.data[0]?.azureTenantId ?? '', target ?? 'The history');
   let added = 0;
@@ -86,7 +86,7 @@ export async function historyExport(ctx: CommandContext): Promise<number> {
   history = merged.history;
   added += merged.added;
   try {
-    const partner = await tenant.api.partner();
+    const partner = await tenant.context.security.partner();
     history = mergePartnerHistory(history, partner.data.history).history;
   } catch (raw) {
     const error = errorFromException(raw);

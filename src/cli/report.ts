@@ -1,6 +1,6 @@
 // `security-posture report`: the posture report the extension exports, on stdout.
 import { buildReport, reportInputFromStore, type ReportFormat } from '../model/report';
-import { PostureStore, type SectionId } from '../model/store';
+import type { SectionId } from '../model/store';
 import { CliError } from './output';
 import type { CommandContext } from './commands';
 import { openTenant } from './tenant';
@@ -19,8 +19,7 @@ export async function report(ctx: CommandContext): Promise<number> {
   }
   const format: ReportFormat = ctx.format === 'csv' ? `${(table ?? 'controls') as typeof REPORT_TABLES[number]}Csv` : ctx.format === 'json' ? 'json' : 'markdown';
   const tenant = await openTenant(ctx.values, ctx.io, ctx.out);
-  const store = new PostureStore();
-  store.connect(tenant.api, tenant.key);
+  const store = tenant.context.store;
   ctx.out.progress('Reading Secure Score, improvement actions, alerts and partner data…');
   const { input, reasons } = await reportInputFromStore(store, format, {
     tenantLabel: tenant.label, customerNames: tenant.customerNames, generator: 'the security-posture command line',
@@ -33,6 +32,6 @@ export async function report(ctx: CommandContext): Promise<number> {
   for (const id of failed) {
     ctx.out.warn(`${id}: ${reasons[id as keyof typeof reasons]}`);
   }
-  store.dispose();
+  tenant.context.dispose();
   return failed.length > 0 ? 1 : 0;
 }

@@ -1,11 +1,10 @@
-// The tenant a command works on: the built-in sample tenant (in-process, as the extension builds
-// it) or Microsoft Graph with an app-only credential from the environment.
+// The tenant a command works on, as a TenantContext: the built-in sample tenant (in-process, as
+// the extension builds it) or Microsoft Graph with an app-only credential from the environment.
 import { environmentSignIn } from '../auth/environment';
 import { isHttpsUrl, resolveCloud, type Cloud, type CloudName } from '../graph/clouds';
-import { GraphService, type Logger } from '../graph/client';
-import { SecurityApi } from '../graph/security';
+import type { Logger } from '../graph/client';
 import type { SecureScore } from '../graph/types';
-import { WriteApi } from '../graph/writes';
+import { TenantContext } from '../tenant/context';
 import { CliError, type Io, type Output } from './output';
 
 export interface TenantOptions {
@@ -17,16 +16,9 @@ export interface TenantOptions {
 }
 
 export interface CliTenant {
+  context: TenantContext;
   /** Who the data is of, for reports and messages. */
   label: string;
-  tenantId: string;
-  /** A key for the store: method + cloud + tenant. */
-  key: string;
-  graph: GraphService;
-  api: SecurityApi;
-  writes: WriteApi;
-  /** Who writes, for the per-item report (the sample's user; an app has no UPN). */
-  user?: string;
   customerNames: Record<string, string>;
   /** The sample tenant's days older than Graph's 90 (its stored history starts with them). */
   archive?: SecureScore[];
@@ -69,15 +61,15 @@ export async function openTenant(options: TenantOptions, io: Io, out: Output): P
   const log: Logger = { trace: () => undefined, info: m => out.detail(m), warn: m => out.detail(m), error: m => out.detail(m) };
   if (options.sample) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { generateTenant, GraphEngine } = require('../sample/bundle') as typeof import('../sample/bundle');
+    const { generateTenant, GraphEngine, inProcessConnection } = require('../sample/bundle') as typeof import('../sample/bundle');
     const dataset = generateTenant({ now: new Date(), historyDays: SAMPLE_HISTORY_DAYS });
     const caller = { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions: SAMPLE_PERMISSIONS };
-    const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: new GraphEngine(dataset), caller }, log });
     out.progress(`Using the sample tenant (${dataset.displayName}).`);
-    return {
-      label: `Sample tenant (${dataset.displayName})`, tenantId: dataset.tenantId, key: 'sample', graph, api: new SecurityApi(graph), writes: new WriteApi(graph),
-      user: dataset.signedInUser, customerNames: dataset.customerNames, archive: dataset.secureScoreArchive,
-    };
+    const context = new TenantContext({
+      key: 'sample', tenantId: dataset.tenantId, displayName: 'Sample tenant', cloud: resolveCloud('AzureCloud'), user: dataset.signedInUser, sample: true,
+      ...inProcessConnection(new GraphEngine(dataset), caller), log,
+    });
+    return { context, label: `Sample tenant (${dataset.displayName})`, customerNames: dataset.customerNames, archive: dataset.secureScoreArchive };
   }
   const cloud = cloudFrom(options);
   const signIn = environmentSignIn(io.env, cloud, options.tenant);
@@ -85,9 +77,9 @@ export async function openTenant(options: TenantOptions, io: Io, out: Output): P
   out.progress(`Signing in to ${cloud.displayName} as app ${signIn.clientId} (${signIn.method}) for tenant ${signIn.tenantId}…`);
   // Sign in before any request, so a refused sign-in is the one reason given, not one per section.
   await signIn.credential.getToken(scopes);
-  const graph = new GraphService({ cloud, credential: signIn.credential, scopesFor: () => scopes, log });
-  return {
-    label: `tenant ${signIn.tenantId}`, tenantId: signIn.tenantId, key: `app:${cloud.name}:${signIn.tenantId}:${signIn.clientId}`,
-    graph, api: new SecurityApi(graph), writes: new WriteApi(graph), customerNames: {},
-  };
+  const context = new TenantContext({
+    key: `app:${cloud.name}:${signIn.tenantId}:${signIn.clientId}`, tenantId: signIn.tenantId, displayName: `tenant ${signIn.tenantId}`, cloud, sample: false,
+    credential: signIn.credential, scopesFor: () => scopes, log,
+  });
+  return { context, label: `tenant ${signIn.tenantId}`, customerNames: {} };
 }

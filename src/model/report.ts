@@ -12,7 +12,7 @@ import {
 } from './format';
 import { customerRow, sortCustomers, sortRequirements, type CustomerRow } from './partner';
 import { num, sortSnapshots, summarizeSecureScore } from './secureScore';
-import type { AlertsData, PostureStore, SectionId } from './store';
+import type { AlertsData, SectionId, StoreView } from './store';
 
 export interface ReportInput {
   generatedAt: Date;
@@ -46,7 +46,7 @@ export const REPORT_SECTIONS: Record<ReportFormat, ReportSection[]> = {
  * A report's input from the store: sections never loaded are loaded first, and a section that
  * failed says why. Returns undefined `input` when nothing the format needs could be read.
  */
-export async function reportInputFromStore(store: PostureStore, format: ReportFormat, about: Pick<ReportInput, 'tenantLabel' | 'customerNames' | 'generator'>,
+export async function reportInputFromStore(store: Pick<StoreView, 'get' | 'refresh'>, format: ReportFormat, about: Pick<ReportInput, 'tenantLabel' | 'customerNames' | 'generator'>,
   now = new Date()): Promise<{ input?: ReportInput; reasons: NonNullable<ReportInput['missing']> }> {
   const needs: SectionId[] = REPORT_SECTIONS[format];
   const missing = needs.filter(id => store.get(id).data === undefined && store.get(id).status !== 'error');
