@@ -1,7 +1,7 @@
 // Bulk updates: 500 alerts and 100 improvement actions changed at once, through the extension's
 // write path (src/graph/writes.ts: $batch) and through the baseline (one PATCH per item, one after
 // another), with and without injected 429s. What landed is checked in the emulator's data.
-import type { TenantDataset } from '../src/graph/types';
+import type { TenantDataset } from '../src/sample/dataset';
 import { controlPatchBody, currentControlState, planAlertChanges } from '../src/model/updates';
 import { generateTenant, SCALES } from '../src/sample/generator';
 import type { ServerCertificates } from '../test/emulator/certs';

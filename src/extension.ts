@@ -16,7 +16,8 @@ import { projectScore } from './model/analytics';
 import { HistoryService } from './model/historyStore';
 import { PendingUpdates } from './model/pending';
 import { PlanStore } from './model/plan';
-import { PostureStore, type SectionId } from './model/store';
+import type { SectionId, StoreView } from './model/store';
+import { CurrentStore } from './tenant/current';
 import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type Settings } from './settings';
 import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
@@ -36,7 +37,7 @@ import { secureScoreRoots } from './views/secureScoreView';
 import { ScoreStatusBar } from './views/statusBar';
 
 export interface SecurityPostureApi {
-  store: PostureStore;
+  store: StoreView;
   connection: Connection;
   providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
   treeViews: Record<'secureScore' | 'controls' | 'alerts' | 'partner', vscode.TreeView<Node>>;
@@ -51,7 +52,7 @@ export interface SecurityPostureApi {
 
 export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const log = vscode.window.createOutputChannel('Security Posture', { log: true });
-  const store = new PostureStore(context.globalState);
+  const store = new CurrentStore(context.globalState);
   const pending = new PendingUpdates(context.globalState);
   const connection = new Connection(store, context, log);
   const history = new HistoryService(vscode.Uri.joinPath(context.globalStorageUri, 'history').fsPath, log);

@@ -7,7 +7,7 @@ import { safeLabel } from '../model/format';
 import type { HistoryService } from '../model/historyStore';
 import type { PendingUpdates } from '../model/pending';
 import type { PlanStore } from '../model/plan';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import type { Settings } from '../settings';
 import type { Node, Row } from '../views/node';
 import type { PanelController } from '../views/panels/controller';
@@ -15,7 +15,7 @@ import type { PostureTreeProvider } from '../views/provider';
 
 export interface Services {
   context: vscode.ExtensionContext;
-  store: PostureStore;
+  store: StoreView;
   /** Writes in flight and changes awaiting Microsoft's sync, shown on rows. */
   pending: PendingUpdates;
   connection: Connection;

@@ -3,7 +3,6 @@
 // rows' own commands, and "Find Control Profile…", "Find Customer…", "Find Alert…".
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
-import { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import { AlertQueries, type QueryResult } from '../model/alertQueries';
 import { completeAlertQuery, markError, QuerySyntaxError, spanText } from '../model/alertQuery';
@@ -19,7 +18,7 @@ import { registerCommand, rowData, type Services } from './command';
 /** The query store of the extension: Graph through the current connection, history in globalState. */
 export function createAlertQueries(storage: CacheStorage, s: Pick<Services, 'store' | 'connection' | 'settings'>): AlertQueries {
   return new AlertQueries(storage, {
-    api: () => (s.connection.graph ? new SecurityApi(s.connection.graph) : undefined),
+    api: () => s.connection.tenant?.security,
     tenantKey: () => s.store.currentTenantKey,
     me: () => s.connection.userPrincipalName,
     now: () => new Date(),
@@ -309,7 +308,7 @@ export function registerQueryCommands(s: Services, queries: AlertQueries): vscod
       }
       let alert = picked.alert;
       if (!alert && picked.lookup) {
-        const graph = s.connection.graph;
+        const graph = s.connection.tenant?.graph;
         if (!graph) {
           throw new PostureError('signIn', 'Sign in to look up an alert.');
         }

@@ -61,7 +61,7 @@ class JsonDocuments implements vscode.TextDocumentContentProvider, vscode.Dispos
 }
 
 function cloudOf(s: Services): CloudInfo {
-  const cloud = s.connection.graph?.cloud;
+  const cloud = s.connection.tenant?.graph?.cloud;
   if (!cloud) {
     throw new PostureError('signIn', 'Sign in, or explore the sample tenant, first.');
   }
@@ -93,7 +93,7 @@ const FORMATS: { format: CopyFormat; label: string; detail: string }[] = [
 ];
 
 async function runGraphQuery(s: Services, documents: JsonDocuments, input: string): Promise<vscode.Uri> {
-  const graph = s.connection.graph;
+  const graph = s.connection.tenant?.graph;
   if (!graph) {
     throw new PostureError('signIn', 'Sign in, or explore the sample tenant, before running a Graph query.');
   }
@@ -160,7 +160,7 @@ export function registerRawDataCommands(s: Services): vscode.Disposable[] {
       return text;
     }),
     registerCommand(s, 'securityPosture.runGraphQuery', async (path?: unknown) => {
-      const graph = s.connection.graph;
+      const graph = s.connection.tenant?.graph;
       const input = typeof path === 'string' ? path : await vscode.window.showInputBox({
         title: 'Run Graph Query (GET, read-only)',
         prompt: `A /security/... path of the current tenant; v1.0 unless it starts with beta/. ${graph ? `Sent to ${graph.cloud.graphEndpoint}.` : ''}`,
@@ -180,7 +180,7 @@ export function registerRawDataCommands(s: Services): vscode.Disposable[] {
       if (!target || !document?.nextLink || !document.request || !document.body) {
         throw new PostureError('notFound', 'This document has no next page. "Run Graph Query…" results with @odata.nextLink have one.');
       }
-      const graph = s.connection.graph;
+      const graph = s.connection.tenant?.graph;
       // A next link must stay on this cloud's Graph and under /security: the token goes with it.
       const parsed = graph && parseGraphPath(document.nextLink, graph.cloud.graphEndpoint);
       if (!graph || !parsed?.ok) {

@@ -26,10 +26,10 @@ function selection(node: unknown, nodes: unknown): Row[] {
 }
 
 function writes(s: Services): WriteApi {
-  if (!s.connection.graph) {
+  if (!s.connection.tenant) {
     throw new PostureError('signIn', 'Sign in first; nothing was changed.');
   }
-  return new WriteApi(s.connection.graph);
+  return s.connection.tenant.writes;
 }
 
 function cancel(): never {

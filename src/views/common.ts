@@ -4,11 +4,11 @@ import type { Section } from '../model/store';
 import type { Settings } from '../settings';
 import { age, dateTime } from '../model/format';
 import { errorRow, icon, Node, Row, tooltip } from './node';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import type { PendingUpdates } from '../model/pending';
 
 export interface ViewContext {
-  store: PostureStore;
+  store: StoreView;
   pending: PendingUpdates;
   settings(): Settings;
   /** Prefix of every node id: data source + tenant, so ids never collide across tenants. */

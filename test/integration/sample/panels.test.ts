@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { honestyMeter, projectScore } from '../../../src/model/analytics';
 import { parseHistory } from '../../../src/model/history';
 import { categoryPoints, sortSnapshots } from '../../../src/model/secureScore';
-import type { TenantDataset } from '../../../src/graph/types';
+import type { TenantDataset } from '../../../src/sample/dataset';
 import type { PanelKind, PanelModel } from '../../../src/webview/protocol';
 import { waitFor } from '../helpers';
 import { PANEL_COMMANDS } from '../panels';
