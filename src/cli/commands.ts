@@ -3,7 +3,7 @@
 import { parseArgs } from 'util';
 import { CliError, type Io, type Output } from './output';
 
-export type Format = 'text' | 'json' | 'md' | 'csv';
+export type Format = 'text' | 'json' | 'md' | 'csv' | 'yaml';
 type Value = string | boolean | undefined;
 
 interface OptionSpec {

@@ -5,6 +5,7 @@ import { HistoryFormatError } from '../model/history';
 import { commandHelp, parseCommand, type Command } from './commands';
 import { historyExport, historyImport } from './history';
 import { CliError, Output, type Io } from './output';
+import { apply, check, exportFile, plan } from './posture';
 import { report } from './report';
 import { checkTenantOptions } from './tenant';
 
@@ -19,6 +20,39 @@ export const COMMANDS: Command[] = [
       'Exit code 1 when a section could not be read (a tenant that is not a CSP partner is not an error).',
     ],
     run: report,
+  },
+  {
+    name: 'check', arguments: 'FILE [options]', summary: 'Compares a posture file with the tenant: exit 0 in sync, 2 drift, 1 error.',
+    positionals: { min: 1, max: 1 }, formats: ['text', 'json', 'md'], tenant: true,
+    options: { 'job-summary': { type: 'boolean', help: 'also append the drift as Markdown to the file GITHUB_STEP_SUMMARY names (GitHub Actions)' } },
+    details: [
+      'FILE is a posture file (*.posture.yaml or *.posture.json, as the extension edits them). A file for several',
+      'tenants is checked for this run\'s tenant (--tenant or AZURE_TENANT_ID); run one job per tenant.',
+      'Drift: an improvement action whose state, comment or assignee differs, an exception past its expiry,',
+      'an alert a rule would change, or an entry Graph cannot change. Nothing is written.',
+    ],
+    run: check,
+  },
+  {
+    name: 'plan', arguments: 'FILE [options]', summary: 'What apply would change, with the Secure Score effect.',
+    positionals: { min: 1, max: 1 }, formats: ['text', 'json', 'md'], tenant: true,
+    details: ['Nothing is written. The Markdown fits a pull request comment.'],
+    run: plan,
+  },
+  {
+    name: 'apply', arguments: 'FILE [--yes] [options]', summary: 'Makes the tenant match the posture file, then prints what happened to each item.',
+    positionals: { min: 1, max: 1 }, formats: ['text', 'json', 'md'], tenant: true,
+    details: [
+      'Shows the plan on stderr and asks on a terminal; elsewhere (a pipeline) it needs --yes. Only what differs',
+      'is written, so a second run writes nothing. Exit 1 if any item failed (run it again to retry those).',
+    ],
+    run: apply,
+  },
+  {
+    name: 'export', arguments: '[options]', summary: 'The tenant\'s current improvement-action states as a posture file, to start from.',
+    positionals: { min: 0, max: 0 }, formats: ['yaml'], tenant: true,
+    details: ['Writes YAML on stdout: security-posture export > tenant.posture.yaml'],
+    run: exportFile,
   },
   {
     name: 'history export', arguments: '[--out FILE] [options]', summary: 'Secure Score history beyond the 90 days Graph keeps.',

@@ -37,6 +37,11 @@ export function terminalSafe(value: unknown, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
+/** A block of text for a terminal: line breaks kept, every other control character blanked. */
+export function terminalBlock(text: string): string {
+  return text.replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, ' ');
+}
+
 export class Output {
   private readonly stdoutColor: boolean;
   private readonly stderrColor: boolean;

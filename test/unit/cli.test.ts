@@ -252,6 +252,173 @@ describe('security-posture command line', function () {
     });
   });
 
+  describe('posture files: check, plan, apply', function () {
+    const federatedEnv = async () => {
+      const file = join(dir, 'posture-token');
+      await writeFile(file, emu.mintFederatedToken({ subject: SUBJECT }));
+      return jobEnv({ NODE_EXTRA_CA_CERTS: emu.caCertPath, AZURE_TENANT_ID: emu.tenantId, AZURE_CLIENT_ID: FEDERATED_APP.clientId, AZURE_FEDERATED_TOKEN_FILE: file });
+    };
+    const writes = () => emu.requests.filter(r => (r.method === 'PATCH' || r.method === 'POST') && !r.path.endsWith('$batch') && !/oauth2/.test(r.path))
+      .map(r => `${r.method} ${r.path.split('?')[0]}`).sort();
+    /** A file made from the tenant's own states (in sync), with one control and one alert rule changed. */
+    async function driftedFile(): Promise<{ file: string; control: string; alerts: string[] }> {
+      const exported = await runCli(['export', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(exported.code, 0, exported.stderr);
+      const profile = emu.engine.dataset.controlProfiles.find(p => !p.deprecated && !p.id.startsWith('scid_')
+        && (p.controlStateUpdates.at(-1)?.state ?? 'Default') === 'Default')!;
+      const line = new RegExp(`^  ${profile.id}: \\{ state: default \\}`, 'm');
+      assert.match(exported.stdout, line);
+      const text = exported.stdout.replace(line, `  ${profile.id}: { state: thirdParty, comment: "Handled by the Contoso gateway" }`)
+        .replace(/^alertRules: \[\]$/m, [
+          'alertRules:',
+          '  - name: informational and new',
+          '    match: "severity:informational status:new"',
+          '    set: { status: resolved, classification: informationalExpectedActivity, determination: securityTesting, comment: "posture rule" }',
+        ].join('\n'));
+      const file = join(dir, 'team.posture.yaml');
+      await writeFile(file, text);
+      // Worked out from the emulator's data, not by the code under test.
+      const alerts = emu.engine.dataset.alerts.filter(a => a.severity === 'informational' && a.status === 'new').map(a => a.id);
+      assert.ok(alerts.length > 0);
+      return { file, control: profile.id, alerts };
+    }
+
+    it('check: exit 0 in sync, 2 on drift (text, JSON, Markdown, and the GitHub job summary), writing nothing', async function () {
+      const exported = await runCli(['export', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      const inSync = join(dir, 'in-sync.posture.yaml');
+      await writeFile(inSync, exported.stdout);
+      const clean = await runCli(['check', inSync, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(clean.code, 0, clean.stderr);
+      assert.match(clean.stdout, /^(\d+) of \1 entries in sync\.$/m);
+
+      const { file, control, alerts } = await driftedFile();
+      const text = await runCli(['check', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(text.code, 2, text.stderr);
+      assert.match(text.stdout, new RegExp(`^~ ${control}: drift: Graph says To address`, 'm'));
+      assert.match(text.stdout, new RegExp(`^~ rule "informational and new": drift: ${alerts.length} of ${alerts.length} matching alerts? differ`, 'm'));
+      assert.match(text.stdout, /entries in sync, 2 drifted\.$/m);
+
+      const json = await runCli(['check', file, '--format', 'json', ...emulatorArgs(emu)], { env: await federatedEnv() });
+      assert.equal(json.code, 2, json.stderr);
+      const parsed = JSON.parse(json.stdout) as { inSync: boolean; entries: { kind: string; id?: string; line: number }[] };
+      assert.equal(parsed.inSync, false);
+      const entry = parsed.entries.find(e => e.id === control)!;
+      assert.equal(entry.kind, 'drift');
+      assert.equal((await readFile(file, 'utf8')).split('\n')[entry.line - 1].trimStart().startsWith(`${control}:`), true, 'the line number points at the entry');
+
+      const summary = join(dir, 'step-summary.md');
+      await writeFile(summary, '## Earlier step\n');
+      const md = await runCli(['check', file, '--format', 'md', '--job-summary', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP, { GITHUB_STEP_SUMMARY: summary }) });
+      assert.equal(md.code, 2, md.stderr);
+      assert.match(md.stdout, /^\*\*2 of \d+ entries drifted\*\*/m);
+      assert.match(md.stdout, new RegExp(`^\\| \`${control.replace(/_/g, '\\\\_')}\` \\| drift \\|`, 'm'));
+      const appended = await readFile(summary, 'utf8');
+      assert.ok(appended.startsWith('## Earlier step\n### Posture check: team\\.posture\\.yaml'), appended.slice(0, 200));
+      assert.equal(appended, `## Earlier step\n${md.stdout}\n`);
+
+      const unset = await runCli(['check', file, '--job-summary', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(unset.code, 1);
+      assert.match(oneLineError(unset), /GITHUB_STEP_SUMMARY/);
+      assert.deepEqual(writes(), [], 'check never writes');
+    });
+
+    it('apply: refused without --yes off a terminal; with --yes writes exactly the plan, then nothing the second time', async function () {
+      const { file, control, alerts } = await driftedFile();
+      const plan = await runCli(['plan', file, '--format', 'json', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.equal((JSON.parse(plan.stdout) as { writes: number }).writes, 1 + alerts.length);
+
+      const refused = await runCli(['apply', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(refused.code, 1);
+      assert.match(oneLineError(refused), new RegExp(`^apply would make ${1 + alerts.length} changes to tenant .*: pass --yes to confirm .*Nothing was changed\\.$`));
+      assert.deepEqual(writes(), []);
+
+      const applied = await runCli(['apply', file, '--yes', ...emulatorArgs(emu)], { env: await federatedEnv() });
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.deepEqual(writes(), [
+        `PATCH /v1.0/security/secureScoreControlProfiles/${control}`,
+        ...alerts.map(id => `PATCH /v1.0/security/alerts_v2/${id}`),
+        ...alerts.map(id => `POST /v1.0/security/alerts_v2/${id}/comments`),
+      ].sort());
+      assert.match(applied.stdout, new RegExp(`^updated +.*\\(${control}\\)$`, 'm'));
+      assert.equal(applied.stdout.split('\n').filter(l => l.startsWith('updated')).length, 1 + alerts.length);
+      const last = emu.engine.dataset.controlProfiles.find(p => p.id === control)!.controlStateUpdates.at(-1)!;
+      assert.deepEqual([last.state, last.comment, last.updatedBy], ['ThirdParty', 'Handled by the Contoso gateway', FEDERATED_APP.clientId]);
+      for (const id of alerts) {
+        const alert = emu.engine.dataset.alerts.find(a => a.id === id)!;
+        assert.deepEqual([alert.status, alert.classification, alert.determination, alert.comments.at(-1)?.comment], ['resolved', 'informationalExpectedActivity', 'securityTesting', 'posture rule']);
+      }
+
+      const before = writes().length;
+      const again = await runCli(['apply', file, '--yes', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /Nothing to do: the tenant already matches the file\./);
+      assert.equal(writes().length, before, 'the second apply wrote nothing');
+      const check = await runCli(['check', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(check.code, 0, check.stdout);
+    });
+
+    it('apply reports each failed write and exits 1; a throttled batch is retried and lands', async function () {
+      const { file, control, alerts } = await driftedFile();
+      emu.faults.add({ method: 'PATCH', path: `alerts_v2/${alerts[0]}`, inBatch: true, count: 1, fault: { kind: 'status', status: 429, retryAfter: '0.1' } });
+      emu.faults.add({ method: 'PATCH', path: `secureScoreControlProfiles/${control}`, fault: { kind: 'status', status: 403, code: 'Forbidden' } });
+      const run = await runCli(['apply', file, '--yes', '--format', 'json', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(run.code, 1);
+      assert.match(oneLineError(run), new RegExp(`^1 of ${1 + alerts.length} changes failed`));
+      const results = (JSON.parse(run.stdout) as { results: { id: string; outcome: string; reason?: string }[] }).results;
+      const failed = results.find(r => r.id === control)!;
+      assert.equal(failed.outcome, 'failed');
+      assert.match(failed.reason ?? '', /^Access denied by Microsoft Graph\. It needs the SecurityEvents\.ReadWrite\.All permission/);
+      assert.deepEqual(results.filter(r => r.id !== control).map(r => r.outcome), alerts.map(() => 'updated'));
+      assert.ok(emu.requests.some(r => r.status === 429 && r.path.includes(alerts[0])), 'the 429 fired');
+      assert.equal(emu.engine.dataset.alerts.find(a => a.id === alerts[0])!.status, 'resolved');
+    });
+
+    it('bad posture input: a missing file, a file with errors, an unknown control, another tenant\'s file: one line, exit 1, nothing sent', async function () {
+      const missing = await runCli(['check', join(dir, 'nope.posture.yaml'), ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(missing.code, 1);
+      assert.equal(oneLineError(missing), `Cannot read ${join(dir, 'nope.posture.yaml')}: no such file.`);
+
+      const broken = join(dir, 'broken.posture.yaml');
+      await writeFile(broken, 'version: 1\ntenants: current\ncontrols:\n  AdminMFAV2: { state: sometimes }\n  MFARegistrationV2: { state: never }\n');
+      const invalid = await runCli(['check', broken, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(invalid.code, 1);
+      assert.match(oneLineError(invalid), new RegExp(`^Invalid posture file ${broken.replace(/[.]/g, '\\.')}:4:\\d+: .*sometimes.* \\(and 1 more error; --verbose lists them\\)$`));
+      assert.equal(invalid.stdout, '');
+
+      const unknown = join(dir, 'unknown.posture.yaml');
+      await writeFile(unknown, 'version: 1\ntenants: current\ncontrols:\n  AdminMFAV3: { state: default }\n');
+      const refused = await runCli(['plan', unknown, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(refused.code, 1);
+      assert.match(oneLineError(refused), /^Invalid posture file .*unknown\.posture\.yaml:4:3: .*AdminMFAV3.*AdminMFAV2/);
+
+      const other = join(dir, 'other.posture.yaml');
+      await writeFile(other, 'version: 1\ntenants: [ 11111111-2222-4333-8444-555555555555 ]\ncontrols:\n  AdminMFAV2: { state: default }\n');
+      const notOurs = await runCli(['apply', other, '--yes', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      assert.equal(notOurs.code, 1);
+      assert.match(oneLineError(notOurs), /other\.posture\.yaml is not for tenant .*: its tenants are 11111111-2222-4333-8444-555555555555\.$/);
+      assert.deepEqual(writes(), []);
+    });
+
+    it('a file for several tenants is checked for this run\'s tenant only (one matrix job per tenant)', async function () {
+      const exported = await runCli(['export', ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
+      const file = join(dir, 'customers.posture.yaml');
+      await writeFile(file, exported.stdout.replace(/^tenants: current$/m, `tenants: [ 11111111-2222-4333-8444-555555555555, ${emu.tenantId} ]`));
+      const run = await runCli(['check', file, '--tenant', emu.tenantId, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP, { AZURE_TENANT_ID: undefined }) });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /Not this run's tenant, left to another run: 11111111-2222-4333-8444-555555555555\./);
+    });
+
+    it('works on the sample tenant: export, then check in sync', async function () {
+      const exported = await runCli(['export', '--sample']);
+      assert.equal(exported.code, 0, exported.stderr);
+      const file = join(dir, 'sample.posture.yaml');
+      await writeFile(file, exported.stdout);
+      const run = await runCli(['check', file, '--sample']);
+      assert.equal(run.code, 0, run.stderr);
+    });
+  });
+
   describe('the bundle', function () {
     it('imports nothing from vscode: it builds with vscode not external, and a vscode import would fail that build', async function () {
       const root = join(__dirname, '..', '..', '..');
