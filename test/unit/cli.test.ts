@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { startEmulator, type Emulator, type EmulatorClient } from '../emulator/server';
 import { SECURITY_PERMISSIONS } from '../emulator/tokens';
-import { emulatorArgs, jobEnv, oneLineError, requireBundle, runCli, secretEnv } from './cliRunner';
+import { emulatorArgs, jobEnv, oneLineError, requireBundle, runCli, runOnTerminal, secretEnv } from './cliRunner';
 
 const SECRET_APP: EmulatorClient = { clientId: '5e1c7a3d-1111-4c2b-9a1e-0d3f5b7c9e11', secret: 'pipeline~secret~value', roles: [...SECURITY_PERMISSIONS] };
 const SUBJECT = 'repo:contoso/posture:ref:refs/heads/main';
@@ -356,6 +356,24 @@ describe('security-posture command line', function () {
       assert.equal(writes().length, before, 'the second apply wrote nothing');
       const check = await runCli(['check', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP) });
       assert.equal(check.code, 0, check.stdout);
+    });
+
+    it('apply on a terminal asks first: "n" changes nothing, "y" applies; colour there, none with NO_COLOR', async function () {
+      const { file, alerts } = await driftedFile();
+      const prompt = new RegExp(`Make these ${1 + alerts.length} changes to tenant .*\\? \\[y/N\\] `);
+      const no = await runOnTerminal(['apply', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP, { NO_COLOR: '1' }), prompt, answer: 'n\r' });
+      assert.ok(no.prompted, no.output);
+      assert.equal(no.code, 1);
+      assert.match(no.output, /error: Not confirmed\. Nothing was changed\./);
+      // Readline moves the cursor on a terminal; colours (SGR, `ESC[…m`) are what NO_COLOR forbids.
+      assert.ok(!/\u001b\[[0-9;]*m/.test(no.output), 'no colour with NO_COLOR');
+      assert.deepEqual(writes(), []);
+
+      const yes = await runOnTerminal(['apply', file, ...emulatorArgs(emu)], { env: secretEnv(emu, SECRET_APP), prompt, answer: 'y\r' });
+      assert.ok(yes.prompted, yes.output);
+      assert.equal(yes.code, 0, yes.output);
+      assert.match(yes.output, /\u001b\[32mupdated {2}\u001b\[39m /, 'results are coloured on a terminal');
+      assert.equal(writes().length, 1 + 2 * alerts.length);
     });
 
     it('apply reports each failed write and exits 1; a throttled batch is retried and lands', async function () {

@@ -1,6 +1,6 @@
 // Runs the command line as a pipeline would: `node dist/cli.js …` in its own process (so the real
 // @azure/identity / MSAL reads NODE_EXTRA_CA_CERTS at start-up), against the HTTPS emulator.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulator, EmulatorClient } from '../emulator/server';
@@ -62,4 +62,31 @@ export function oneLineError(run: Run): string {
     throw new Error(`expected one "error:" line and no stack trace on stderr, got:\n${run.stderr}`);
   }
   return last.slice('error: '.length);
+}
+
+/**
+ * Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would, and
+ * types `answer` once `prompt` shows. Output is the terminal's: stdout and stderr together.
+ */
+export function runOnTerminal(args: string[], options: { env: Record<string, string>; prompt: RegExp; answer: string }): Promise<{ code: number; output: string; prompted: boolean }> {
+  const command = [process.execPath, CLI, ...args].map(a => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...options.env, TERM: 'xterm' } });
+    let output = '';
+    let prompted = false;
+    const timer = setTimeout(() => child.kill(), 90_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (!prompted && options.prompt.test(output)) {
+        prompted = true;
+        child.stdin.write(options.answer);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', code => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ code: code ?? -1, output, prompted });
+    });
+  });
 }
