@@ -83,13 +83,15 @@ async function makePlan(s: Services, doc: PostureDoc): Promise<PosturePlan> {
   return planPosture(doc, tenants, now);
 }
 
-function confirmationText(plan: PosturePlan): string {
-  const lines = applyCounts(plan).map(c => `${safeLabel(c.name, 80)}: ${c.controls} improvement action${c.controls === 1 ? '' : 's'}, ${c.alerts} alert${c.alerts === 1 ? '' : 's'}`);
-  const left = plan.tenants.filter(t => !t.available).map(t => (t.available ? '' : safeLabel(t.target, 80)));
-  if (left.length) {
-    lines.push(`Not available, left out: ${left.join(', ')}`);
-  }
-  return `${lines.join('\n')}\n\nEach change is written to Microsoft Graph now; Secure Score reflects state changes after 24–48 hours.`;
+/** The confirmation names every tenant with its counts (in the message itself, which every dialog shows) and what is left out. */
+function confirmation(file: string, plan: PosturePlan): { message: string; detail: string } {
+  const tenants = applyCounts(plan).filter(c => c.controls + c.alerts > 0)
+    .map(c => `${safeLabel(c.name, 80)}: ${c.controls} improvement action${c.controls === 1 ? '' : 's'}, ${c.alerts} alert${c.alerts === 1 ? '' : 's'}`);
+  const left = plan.tenants.flatMap(t => (t.available ? [] : [safeLabel(t.target, 80)]));
+  return {
+    message: `Apply ${safeLabel(file, 80)} to ${tenants.join('; ')}?`,
+    detail: `${left.length ? `Not available, left out: ${left.join(', ')}.\n\n` : ''}Each change is written to Microsoft Graph now; Secure Score reflects state changes after 24–48 hours.`,
+  };
 }
 
 export function registerPostureCommands(s: Services): vscode.Disposable[] {
@@ -109,7 +111,8 @@ export function registerPostureCommands(s: Services): vscode.Disposable[] {
       return undefined;
     }
     if (!only) {
-      const choice = await vscode.window.showWarningMessage(`Apply ${safeLabel(fileName(document), 80)}?`, { modal: true, detail: confirmationText(plan) }, 'Apply');
+      const { message, detail } = confirmation(fileName(document), plan);
+      const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Apply');
       if (choice !== 'Apply') {
         throw new PostureError('canceled', 'Canceled.');
       }
