@@ -6,6 +6,7 @@ import { registerAccountCommands } from './commands/account';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
+import { registerPostureCommands } from './commands/posture';
 import { createAlertQueries, registerQueryCommands } from './commands/query';
 import { registerRawDataCommands } from './commands/raw';
 import { registerReportCommands } from './commands/report';
@@ -24,6 +25,7 @@ import type { ViewContext } from './views/common';
 import { controlsRoots } from './views/controlsView';
 import type { Node } from './views/node';
 import { PanelController } from './views/panels/controller';
+import { PostureEditor } from './views/postureEditor';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
 import { partnerPanel } from './views/panels/partnerPanel';
@@ -63,6 +65,8 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const queries = createAlertQueries(context.globalState, { store, connection, settings });
   context.subscriptions.push(store.onDidPatchAlert(alert => queries.replaceAlert(alert)));
 
+  // Posture files in the editor: diagnostics, drift, completion (and a marker on drifting rows).
+  const postureEditor = new PostureEditor({ store, pending, context: () => connection.tenant, now: () => new Date() });
   const viewContext: ViewContext = {
     store,
     pending,
@@ -71,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     customerNames: () => connection.customerNames,
     now: () => new Date(),
     isPlanned: id => plan.has(store.currentTenantKey, id),
+    postureDrift: id => postureEditor.driftFor(id),
   };
   const makeView = (name: 'secureScore' | 'controls' | 'alerts' | 'partner', sections: SectionId[], roots: (ctx: ViewContext) => Node[]) => {
     const provider = new PostureTreeProvider(store, sections, () => roots(viewContext));
@@ -160,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   };
 
   const services: Services = { context, store, pending, connection, log, settings, reconnect, views, panels, history, plan };
+  context.subscriptions.push(postureEditor, postureEditor.onDidChangeDrift(() => views.controls.provider.refresh()));
   context.subscriptions.push(
     log, connection, statusBar, panels, { dispose: () => store.dispose() }, { dispose: () => history.dispose() },
     connection.onDidChange(state => {
@@ -208,6 +214,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
+    ...registerPostureCommands(services),
     ...registerQueryCommands(services, queries),
     ...registerRawDataCommands(services),
     ...registerReportCommands(services),
