@@ -5,19 +5,16 @@
 import { promises as fs } from 'fs';
 import { createInterface } from 'readline';
 import { errorFromException } from '../graph/errors';
-import type { SecurityAlert } from '../graph/types';
 import { mdCell } from '../model/report';
 import type { ItemResult } from '../model/updates';
 import {
   applyPosturePlan, driftOf, exportPosture, formatPlan, hasErrors, loadTenants, parsePosture, planPosture, ruleQueries, validatePosture,
   type DriftMark, type PostureDoc, type PostureProblem, type PostureTenant, type TenantPlan, type TenantTarget, type UnavailableTenant,
 } from '../posture';
+import { fetchRuleAlerts } from '../tenant/posture';
 import type { CommandContext } from './commands';
 import { CliError, terminalBlock, terminalSafe } from './output';
 import { openTenant, type CliTenant } from './tenant';
-
-const MAX_ALERT_PAGES = 50;
-const ALERT_PAGE_SIZE = 1000;
 
 /** Reads and parses the file; a file with errors stops here, before any sign-in. */
 async function readPosture(ctx: CommandContext): Promise<PostureDoc> {
@@ -55,23 +52,6 @@ function invalid(file: string, problems: PostureProblem[]): CliError {
   return new CliError(first ? `Invalid posture file ${where(file, first)}: ${terminalSafe(first.message, 400)}${more}` : `Invalid posture file ${file}.`);
 }
 
-/** The alerts each rule's filter selects: Graph filters what it can, every page is read (bounded). */
-async function alertsFor(doc: PostureDoc, tenant: CliTenant, now: Date): Promise<SecurityAlert[]> {
-  const security = tenant.context.security;
-  const seen = new Map<string, SecurityAlert>();
-  for (const { query } of ruleQueries(doc, { now, me: tenant.context.user })) {
-    let page = await security.alertsPage(query.odata, ALERT_PAGE_SIZE);
-    for (let pages = 1; ; pages++) {
-      page.items.forEach(a => seen.set(a.id, a));
-      if (!page.nextLink || pages >= MAX_ALERT_PAGES) {
-        break;
-      }
-      page = await security.alertsNext(page.nextLink);
-    }
-  }
-  return [...seen.values()];
-}
-
 /** Which of the file's tenants this run is: the current one, all customers (this run is one of them), or a named one. */
 function isThisRun(target: TenantTarget, tenant: CliTenant, given?: string): boolean {
   if (target.kind !== 'named') {
@@ -103,7 +83,8 @@ async function planFile(ctx: CommandContext): Promise<Planned> {
   let data: PostureTenant;
   try {
     const security = tenant.context.security;
-    const [profiles, scores, alerts] = await Promise.all([security.controlProfiles(), security.secureScores(7), alertsFor(doc, tenant, now)]);
+    const queries = ruleQueries(doc, { now, me: tenant.context.user }).map(q => q.query);
+    const [profiles, scores, alerts] = await Promise.all([security.controlProfiles(), security.secureScores(7), fetchRuleAlerts(security, queries)]);
     data = { tenantId: tenant.context.tenantId ?? '', name: tenant.label, profiles: profiles.data, scores: scores.data, alerts, me: tenant.context.user };
   } catch (error) {
     throw new CliError(`Reading ${tenant.label} failed: ${errorFromException(error).message}`);
