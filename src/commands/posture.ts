@@ -14,6 +14,7 @@ import {
 import { tenantLoader } from '../tenant/posture';
 import { isPostureDocument } from '../views/postureEditor';
 import { registerCommand, type Services } from './command';
+import { writeTarget } from './updates';
 
 const PLAN_SCHEME = 'security-posture-plan';
 
@@ -102,10 +103,6 @@ export function registerPostureCommands(s: Services): vscode.Disposable[] {
     const doc = readChecked(s, document, 'applied');
     const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc));
     const context = s.connection.tenant;
-    const counts = applyCounts(plan);
-    const wanted = (tenantId: string, key: string) => !only || (only.get(tenantId)?.has(key) ?? false);
-    const controls = counts.reduce((n, c) => n + c.controls, 0);
-    const alerts = counts.reduce((n, c) => n + c.alerts, 0);
     if (plan.writes === 0) {
       void vscode.window.showInformationMessage(`${fileName(document)}: nothing to do; every tenant is in sync with the file${plan.tenants.some(t => !t.available) ? ' (tenants that are not available were left out)' : ''}.`);
       return undefined;
@@ -117,37 +114,11 @@ export function registerPostureCommands(s: Services): vscode.Disposable[] {
         throw new PostureError('canceled', 'Canceled.');
       }
     }
-    if (controls > 0) {
-      await s.connection.ensureWriteAccess('controls', 'Applying a posture file sets the state of improvement actions.');
-    }
-    if (alerts > 0) {
-      await s.connection.ensureWriteAccess('alerts', 'Applying a posture file updates security alerts its rules match.');
-    }
-    const now = new Date();
-    const ids = plan.tenants.flatMap(t => (t.available ? t.controls.filter(c => c.status === 'change' && wanted(t.tenantId, `control:${c.id}`)).map(c => c.id) : []));
-    s.pending.begin('control', ids, 'posture file');
-    let result: PostureApplyResult;
-    try {
-      result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Applying ${fileName(document)}` },
-        () => applyPosturePlan(plan, tenantId => (context && (context.tenantId ?? context.key) === tenantId ? context.writes : undefined), { now, user: context?.user, only }));
-      for (const tenant of result.tenants) {
-        for (const r of tenant.controls) {
-          if (r.updated) {
-            s.store.replaceProfile(r.updated);
-          }
-          if (r.outcome === 'updated') {
-            s.pending.markAwaitingSync(r.id, tenant.states[r.id], now);
-          }
-        }
-        for (const r of tenant.alerts) {
-          if (r.updated) {
-            s.store.patchAlert(r.updated);
-          }
-        }
-      }
-    } finally {
-      s.pending.end('control', ids);
-    }
+    // The write flow asks for write access, marks rows in flight, puts Graph's copies in the store
+    // and marks control changes as awaiting Microsoft's sync.
+    const target = writeTarget(s);
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Applying ${fileName(document)}` },
+      () => applyPosturePlan(plan, tenantId => (context && (context.tenantId ?? context.key) === tenantId ? target : undefined), { only }));
     report(document, result);
     return result;
   };

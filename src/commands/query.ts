@@ -13,7 +13,8 @@ import { controlRows } from '../views/controlsView';
 import type { ViewContext } from '../views/common';
 import type { Node } from '../views/node';
 import { queryNodeId } from '../views/queryView';
-import { registerCommand, rowData, type Services } from './command';
+import { registerCommand, type Services } from './command';
+import { entityOf } from '../views/node';
 
 /** The query store of the extension: Graph through the current connection, history in globalState. */
 export function createAlertQueries(storage: CacheStorage, s: Pick<Services, 'store' | 'connection' | 'settings'>): AlertQueries {
@@ -141,7 +142,8 @@ async function runQuery(s: Services, queries: AlertQueries, text: string): Promi
 
 /** A query row from a command's argument (the row, or its id), or one picked from the rows. */
 async function queryTarget(queries: AlertQueries, arg: unknown, title: string): Promise<QueryResult | undefined> {
-  const data = rowData<QueryResult>(arg) ?? (typeof arg === 'string' ? queries.get(arg) : undefined);
+  const entity = entityOf(arg);
+  const data = entity?.kind === 'alertQuery' ? entity.query : typeof arg === 'string' ? queries.get(arg) : undefined;
   if (data) {
     return queries.get(data.id) ?? data;
   }

@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
 import type { ODataCollection } from '../graph/types';
-import type { QueryResult } from '../model/alertQueries';
 import {
   alertQueryRequest, copyAs, graphExplorerAvailable, parseGraphPath, requestUrl, rowRequest, type CloudInfo, type CopyFormat, type GraphRequest,
 } from '../model/requests';
 import { safeLabel } from '../model/format';
-import type { Row } from '../views/node';
+import { entityOf, graphObjectOf, type Row } from '../views/node';
 import { registerCommand, type Services } from './command';
 
 export const JSON_SCHEME = 'security-posture-json';
@@ -70,19 +69,19 @@ function cloudOf(s: Services): CloudInfo {
 
 /** What a row stands for in Graph: its object, and the GET that reads it. */
 function rowTarget(s: Services, row: Row | undefined): { object: unknown; request: GraphRequest; name: string } {
-  const kind = row?.options?.contextValue?.split('+')[0] ?? '';
-  const data = row?.options?.data as (Record<string, unknown> & { id?: string; tenantId?: string }) | undefined;
-  if (kind === 'alertQuery' && data) {
-    const result = data as unknown as QueryResult;
+  const entity = entityOf(row);
+  if (entity?.kind === 'alertQuery') {
+    const result = entity.query;
     return { object: { query: result.text, $filter: result.odata, filteredLocally: result.local, alerts: result.items }, request: alertQueryRequest(result.odata, s.settings().alertPageSize, result.local), name: result.name ?? 'query' };
   }
-  const request = data && rowRequest(kind, data);
-  if (!data || !request) {
+  const object = graphObjectOf(entity);
+  const request = entity && object && rowRequest(entity.kind, object);
+  if (!entity || !object || !request) {
     throw new PostureError('badRequest', 'This row has no Graph object: pick an alert, improvement action, requirement, customer or partner alert.');
   }
   // Customer rows hold a view model; the Graph object is the customer insight.
-  const object = kind === 'customer' ? s.store.get('customers').data?.find(c => c.tenantId === data.tenantId) ?? data : data;
-  return { object, request, name: `${kind}-${data.id ?? data.tenantId ?? ''}` };
+  const graphObject = entity.kind === 'customer' ? s.store.get('customers').data?.find(c => c.tenantId === entity.customer.tenantId) ?? object : object;
+  return { object: graphObject, request, name: `${entity.kind}-${object.id ?? object.tenantId ?? ''}` };
 }
 
 const FORMATS: { format: CopyFormat; label: string; detail: string }[] = [

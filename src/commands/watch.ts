@@ -77,7 +77,7 @@ export function registerWatch(s: Services): vscode.Disposable[] {
     log: message => s.log.warn(message),
   });
 
-  const update = () => watch.setActive(Object.values(s.views).some(v => v.view.visible) && s.settings().watchIntervalMinutes > 0);
+  const update = () => watch.setActive(s.scheduler.visible && s.settings().watchIntervalMinutes > 0);
   // Settings and the connection are re-read by the composition root's own listeners: look after them.
   const later = (f: () => void) => () => void setImmediate(f);
   const restart = later(() => {
@@ -88,7 +88,7 @@ export function registerWatch(s: Services): vscode.Disposable[] {
   update();
   return [
     { dispose: () => watch.dispose() },
-    ...Object.values(s.views).map(v => v.view.onDidChangeVisibility(update)),
+    s.scheduler.onDidChange(update),
     s.store.onDidChange(() => {
       if (s.store.currentTenantKey !== tenant) {
         tenant = s.store.currentTenantKey;

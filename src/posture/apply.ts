@@ -1,15 +1,12 @@
-// Carrying out a posture plan through the batched writes: per tenant, every control that changes
-// in one batched PATCH run (each with its own state, comment and assignee), then every alert the
-// rules change. Only what the plan lists as a change is sent, so applying twice writes nothing
-// the second time. The one place that calls the write layer (the lead moves write orchestration
-// into the model; this function is the seam).
+// Carrying out a posture plan through the model's write flow: per tenant, every control that
+// changes in one batched PATCH run (each with its own state, comment and assignee; rows marked
+// while in flight, Graph's copies in the store, "awaiting Microsoft sync" after), then every alert
+// the rules change (the write flow's alert updates). Only what the plan lists as a change is sent,
+// so applying twice writes nothing the second time. Write access is asked for by the target.
 import type { SecureScoreControlProfile, SecurityAlert } from '../graph/types';
-import type { WriteApi } from '../graph/writes';
-import { applyAlertPlans } from '../model/apply';
 import { controlPatchBody, type ControlStateChange, type ItemResult } from '../model/updates';
+import { updateAlerts, type WriteTarget } from '../model/writeFlow';
 import type { PosturePlan, TenantPlan } from './plan';
-
-export type PostureWriter = Pick<WriteApi, 'patchControlProfiles' | 'patchAlerts' | 'addComments'>;
 
 export interface TenantApplyResult {
   tenantId: string;
@@ -27,9 +24,6 @@ export interface PostureApplyResult {
 }
 
 export interface ApplyOptions {
-  now: Date;
-  /** Who is applying (recorded locally when Graph answers 204 without the profile). */
-  user?: string;
   /** Only these items (`control:<id>` / `alert:<id>` per tenant id): Retry Failed. */
   only?: Map<string, Set<string>>;
   signal?: AbortSignal;
@@ -40,37 +34,44 @@ export function applyCounts(plan: PosturePlan): { tenantId: string; name: string
   return plan.tenants.filter((t): t is TenantPlan => t.available).map(t => ({ tenantId: t.tenantId, name: t.name, controls: t.counts.change, alerts: t.counts.alertChanges }));
 }
 
-async function applyTenant(tenant: TenantPlan, writer: PostureWriter, options: ApplyOptions): Promise<TenantApplyResult> {
+async function applyTenant(tenant: TenantPlan, target: WriteTarget, options: ApplyOptions): Promise<TenantApplyResult> {
   const only = options.only?.get(tenant.tenantId);
   const wanted = (key: string) => !only || only.has(key);
-  const controls = tenant.controls.filter(c => c.status === 'change' && wanted(`control:${c.id}`));
+  const controls = tenant.controls.filter(c => c.status === 'change' && c.profile && wanted(`control:${c.id}`));
   const changes = new Map<string, ControlStateChange>(controls.map(c => [c.id, c.desired]));
-  const answers = controls.length > 0
-    ? await writer.patchControlProfiles(controls.filter(c => c.profile).map(c => ({ id: c.id, body: controlPatchBody(c.profile!, c.desired) })), options.signal)
-    : new Map();
-  const controlResults = controls.map((c): ItemResult<SecureScoreControlProfile> => {
-    const answer = answers.get(c.id);
-    if (!answer?.ok) {
-      return { id: c.id, title: c.title, outcome: 'failed', reason: answer?.error?.message ?? 'Graph gave no answer for this control.' };
-    }
-    // A 204 carries no profile: record the change locally as Graph would have it.
-    const updated: SecureScoreControlProfile = answer.body?.id ? answer.body : {
-      ...c.profile!,
-      controlStateUpdates: [...(c.profile!.controlStateUpdates ?? []), {
-        state: c.desired.state, comment: c.desired.comment?.trim() || null, assignedTo: c.desired.assignedTo?.trim() || null,
-        updatedBy: options.user ?? null, updatedDateTime: options.now.toISOString(),
-      }],
-    };
-    return { id: c.id, title: c.title, outcome: 'updated', updated };
-  });
-  const plans = tenant.rules.flatMap(r => r.changes).filter(p => wanted(`alert:${p.alert.id}`));
-  const alertResults = plans.length > 0 ? await applyAlertPlans(writer, plans, options.signal) : [];
   const states: Record<string, string> = {};
-  for (const r of controlResults) {
-    if (r.outcome === 'updated') {
-      states[r.id] = changes.get(r.id)!.state;
+  let controlResults: ItemResult<SecureScoreControlProfile>[] = [];
+  if (controls.length > 0) {
+    await target.ensureWriteAccess('controls', 'Applying a posture file sets the state of improvement actions.');
+    const now = target.now?.() ?? new Date();
+    const ids = controls.map(c => c.id);
+    target.pending?.begin('control', ids, 'posture file');
+    try {
+      const answers = await target.writes.patchControlProfiles(controls.map(c => ({ id: c.id, body: controlPatchBody(c.profile!, c.desired) })), options.signal);
+      controlResults = controls.map((c): ItemResult<SecureScoreControlProfile> => {
+        const answer = answers.get(c.id);
+        if (!answer?.ok) {
+          return { id: c.id, title: c.title, outcome: 'failed', reason: answer?.error?.message ?? 'Graph gave no answer for this improvement action.' };
+        }
+        // A 204 carries no profile: record the change locally as Graph would have it.
+        const updated: SecureScoreControlProfile = answer.body?.id ? answer.body : {
+          ...c.profile!,
+          controlStateUpdates: [...(c.profile!.controlStateUpdates ?? []), {
+            state: c.desired.state, comment: c.desired.comment?.trim() || null, assignedTo: c.desired.assignedTo?.trim() || null,
+            updatedBy: target.user ?? null, updatedDateTime: now.toISOString(),
+          }],
+        };
+        target.store.replaceProfile(updated);
+        target.pending?.markAwaitingSync(c.id, changes.get(c.id)!.state, now);
+        states[c.id] = changes.get(c.id)!.state;
+        return { id: c.id, title: c.title, outcome: 'updated', updated };
+      });
+    } finally {
+      target.pending?.end('control', ids);
     }
   }
+  const previews = tenant.rules.flatMap(r => r.changes).filter(p => wanted(`alert:${p.alert.id}`));
+  const alertResults: ItemResult<SecurityAlert>[] = previews.length > 0 ? await updateAlerts(target, previews, options.signal) : [];
   return { tenantId: tenant.tenantId, name: tenant.name, controls: controlResults, alerts: alertResults, states };
 }
 
@@ -78,19 +79,19 @@ async function applyTenant(tenant: TenantPlan, writer: PostureWriter, options: A
  * Applies a plan: tenant after tenant, through each tenant's writer. The caller has confirmed
  * it with the user; a tenant without a writer is skipped, never guessed.
  */
-export async function applyPosturePlan(plan: PosturePlan, writerFor: (tenantId: string) => PostureWriter | undefined, options: ApplyOptions): Promise<PostureApplyResult> {
+export async function applyPosturePlan(plan: PosturePlan, targetFor: (tenantId: string) => WriteTarget | undefined, options: ApplyOptions = {}): Promise<PostureApplyResult> {
   const result: PostureApplyResult = { tenants: [], skipped: [] };
   for (const tenant of plan.tenants) {
     if (!tenant.available) {
       result.skipped.push({ target: tenant.target, reason: tenant.reason });
       continue;
     }
-    const writer = writerFor(tenant.tenantId);
-    if (!writer) {
+    const target = targetFor(tenant.tenantId);
+    if (!target) {
       result.skipped.push({ target: tenant.name, reason: 'not available: no connection to this tenant' });
       continue;
     }
-    result.tenants.push(await applyTenant(tenant, writer, options));
+    result.tenants.push(await applyTenant(tenant, target, options));
   }
   return result;
 }

@@ -8,7 +8,7 @@ import { projectScore } from '../model/analytics';
 import { latestStateUpdate } from '../model/controls';
 import { controlStateName, normalizeControlState } from '../model/format';
 import { sortSnapshots, num } from '../model/secureScore';
-import { alertChangeProblem, controlRefusal, hasComment, planAlertChanges, type AlertPlan, type ControlStateChange } from '../model/updates';
+import { alertChangeProblem, controlRefusal, hasComment, previewAlertChanges, type AlertPreview, type ControlStateChange } from '../model/updates';
 import { clip } from './text';
 import type { AlertRule, ControlEntry, PostureDoc, TextRange } from './types';
 import { entryError, isExpired } from './validate';
@@ -68,7 +68,7 @@ export interface RulePlan {
   /** Alerts the filter selects (of those loaded for it). */
   matched: number;
   /** The alerts that change, with from → to. */
-  changes: AlertPlan[];
+  changes: AlertPreview[];
   inSync: number;
   /** Matched, but an earlier rule already decides them (the first matching rule wins). */
   claimed: number;
@@ -240,7 +240,7 @@ function planRules(doc: PostureDoc, tenant: PostureTenant, now: Date): RulePlan[
     const matched = alerts.filter(a => query.matches(a));
     const mine = matched.filter(a => !claimed.has(a.id));
     mine.forEach(a => claimed.add(a.id));
-    const plans = planAlertChanges(mine, rule.set).map(p => {
+    const plans = previewAlertChanges(mine, rule.set).map(p => {
       // A comment already on the alert is not added again: applying twice changes nothing.
       if (p.comment && hasComment(p.alert, p.comment)) {
         const diffs = p.diffs.filter(d => d.field !== 'comment');

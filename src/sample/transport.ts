@@ -65,7 +65,7 @@ export class SampleTransport implements Middleware {
   async execute(context: Context): Promise<void> {
     const options = context.options ?? {};
     const headers: Record<string, string> = {};
-    new Headers(options.headers as HeadersInit | undefined).forEach((value, key) => (headers[key] = value));
+    new Headers(options.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, key) => (headers[key] = value));
     let body: unknown;
     if (typeof options.body === 'string' && options.body.length > 0) {
       body = JSON.parse(options.body);

@@ -4,7 +4,6 @@ import type { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import type { AlertQuery } from '../model/alertQuery';
 import type { PendingUpdates } from '../model/pending';
-import { sortSnapshots, num } from '../model/secureScore';
 import type { StoreView } from '../model/store';
 import { CUSTOMERS_NOT_LOADED, NOT_SIGNED_IN, type PostureTenant, type TenantLoader, type UnavailableTenant } from '../posture';
 import type { TenantContext } from './context';
@@ -37,10 +36,9 @@ export async function fetchRuleAlerts(security: SecurityApi, queries: AlertQuery
 export function tenantFromStore(context: Pick<TenantContext, 'key' | 'tenantId' | 'displayName' | 'user'>, store: StoreView, pending?: PendingUpdates): PostureTenant {
   const profiles = store.get('profiles').data ?? [];
   const scores = store.get('scores').data ?? [];
-  const latest = sortSnapshots(scores)[0];
   const pendingSync: PostureTenant['pendingSync'] = {};
   for (const profile of pending ? profiles : []) {
-    const mark = pending!.awaitingSync(profile.id, latest, num(profile.maxScore));
+    const mark = pending!.awaitingSync(profile.id);
     if (mark) {
       pendingSync[profile.id] = mark;
     }

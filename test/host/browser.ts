@@ -82,7 +82,8 @@ export async function openWorkbench(browser: Browser, server: CodeServer, payloa
   await page.exposeFunction('codeAutomationExit', (code: number) => {
     resolveExit(Number(code));
   });
-  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded' });
+  // Playwright's 30 s default is too short when the machine's cores are shared by several runs.
+  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
   return { context, page, exitCode, blockedRequests, consoleErrors };
 }
 

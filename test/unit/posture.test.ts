@@ -4,6 +4,7 @@
 // writes nothing), and hostile files that get problems, never an exception or a write.
 import * as assert from 'node:assert/strict';
 import { WriteApi } from '../../src/graph/writes';
+import type { WriteTarget } from '../../src/model/writeFlow';
 import {
   applyPosturePlan, CUSTOMERS_NOT_LOADED, driftOf, exportPosture, formatPlan, hasErrors, loadTenants, parsePosture, planPosture, validatePosture,
   type PostureDoc, type PostureProblem, type PostureTenant, type TenantPlan,
@@ -213,8 +214,13 @@ describe('posture: apply through the HTTPS emulator', function () {
     const plan = planPosture(doc, [live()], NOW);
     const t = plan.tenants[0] as TenantPlan;
     const alertIds = t.rules.flatMap(r => r.changes.map(c => c.alert.id));
-    const api = new WriteApi(emulatorService(emulator()).graph);
-    const result = await applyPosturePlan(plan, () => api, { now: NOW });
+    const stored: string[] = [];
+    const target: WriteTarget = {
+      writes: new WriteApi(emulatorService(emulator()).graph),
+      store: { replaceProfile: p => stored.push(p.id), patchAlert: a => stored.push(a.id), replacePartnerAlert: () => undefined },
+      ensureWriteAccess: async () => undefined,
+    };
+    const result = await applyPosturePlan(plan, () => target);
     assert.deepEqual(result.tenants[0].controls.map(r => `${r.id} ${r.outcome}`), ['mdo_safelinksforemail updated', 'IntegratedApps updated', 'mdo_zapspam updated', 'PWAgePolicyNew updated']);
     assert.deepEqual(result.tenants[0].alerts.filter(r => r.outcome !== 'updated'), []);
     const expected = [
@@ -222,13 +228,14 @@ describe('posture: apply through the HTTPS emulator', function () {
       ...alertIds.map(id => `PATCH /v1.0/security/alerts_v2/${id}`), ...alertIds.map(id => `POST /v1.0/security/alerts_v2/${id}/comments`),
     ].sort();
     assert.deepEqual(writes().map(r => `${r.method} ${r.path.split('?')[0]}`).sort(), expected);
-    const stored = emulator().engine.dataset.controlProfiles.find(p => p.id === 'mdo_safelinksforemail')!.controlStateUpdates.at(-1)!;
-    assert.deepEqual([stored.state, stored.comment, stored.assignedTo], ['ThirdParty', 'Mimecast URL rewriting', 'secops@contoso.com']);
+    const last = emulator().engine.dataset.controlProfiles.find(p => p.id === 'mdo_safelinksforemail')!.controlStateUpdates.at(-1)!;
+    assert.deepEqual([last.state, last.comment, last.assignedTo], ['ThirdParty', 'Mimecast URL rewriting', 'secops@contoso.com']);
+    assert.deepEqual(stored.sort(), [...['mdo_safelinksforemail', 'IntegratedApps', 'mdo_zapspam', 'PWAgePolicyNew'], ...alertIds].sort(), 'Graph\'s copies went to the store');
 
     const before = writes().length;
     const again = planPosture(doc, [live()], NOW);
     assert.equal(again.writes, 0, formatPlan(again, 'text'));
-    await applyPosturePlan(again, () => api, { now: NOW });
+    await applyPosturePlan(again, () => target);
     assert.equal(writes().length, before);
   });
 });

@@ -71,5 +71,3 @@ export const HISTORY_ACTIONS: { action: ToolbarAction; label: string }[] = [
   { action: 'exportHistory', label: 'Export history…' },
   { action: 'importHistory', label: 'Import history…' },
 ];
-
-export const round2 = (n: number) => Math.round(n * 100) / 100;

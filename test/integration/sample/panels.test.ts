@@ -178,7 +178,7 @@ describe('analytics panels (extension host)', function () {
     assert.ok(expected.projectedPercent > expected.percent);
     const rows = (await Promise.all((await roots('controls')).map(children))).flat();
     const checked = rows.filter(r => r.item.checkboxState && typeof r.item.checkboxState === 'object' && r.item.checkboxState.state === vscode.TreeItemCheckboxState.Checked);
-    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { data: { id: string } } }).options.data.id).sort(), [...candidates].sort());
+    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { entity: { profile: { id: string } } } }).options.entity.profile.id).sort(), [...candidates].sort());
 
     const meter = honestyMeter(data.secureScores, data.controlProfiles)!;
     const honesty = await open('honesty');
