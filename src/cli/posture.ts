@@ -224,7 +224,11 @@ export async function apply(ctx: CommandContext): Promise<number> {
     }
   }
   ctx.out.progress(`Applying ${thePlan.writes} change${thePlan.writes === 1 ? '' : 's'}…`);
-  const result = await applyPosturePlan(thePlan, () => tenant.context.writes, { now, user: tenant.context.user });
+  const { context } = tenant;
+  // App-only: the app's permissions are what they are; there is no consent to ask for here (a
+  // refusal comes back per item as 403 with the permission it needs).
+  const target = { writes: context.writes, store: context.store, user: context.user, ensureWriteAccess: async () => undefined, now: () => now };
+  const result = await applyPosturePlan(thePlan, () => target);
   const items: ItemResult[] = result.tenants.flatMap(t => [...t.controls, ...t.alerts]);
   const failed = items.filter(r => r.outcome === 'failed');
   switch (ctx.format) {
