@@ -1,13 +1,13 @@
-// `npm run bench`: bundle, activation, first paint, full refresh, bulk update and chart, each
-// against a baseline in the same run, and the endurance and fault-storm figures, as one Markdown
-// table (also bench/results/latest.json). Exits non-zero when a measure is over its budget or a
-// run failed. Graph is the loopback HTTPS emulator.
+// `npm run bench`: bundle, activation, CLI start-up, first paint, full refresh, bulk update and
+// chart, each against a baseline in the same run, and the endurance and fault-storm figures, as one
+// Markdown table (also bench/results/latest.json). Exits non-zero when a measure is over its budget
+// or a run failed. Graph is the loopback HTTPS emulator.
 //
 //   node out/bench/run.js [--latency 80] [--runs 3] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
 //
-// Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart,
-// endurance (500 refreshes inside code-server), faultstorm, portfolio (36 / 300 / 1,000
-// customers of a partner, against a naive peer).
+// Scenarios: bundle, activation, cli (`security-posture --help`), vscode (activation inside
+// code-server), refresh, bulk, chart, endurance (500 refreshes inside code-server), faultstorm,
+// portfolio (36 / 300 / 1,000 customers of a partner, against a naive peer).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,13 +15,14 @@ import { createServerCertificates } from '../test/emulator/certs';
 import { bulkScenarios } from './bulk';
 import { activationScenario, bundleScenario, productionBuild } from './bundle';
 import { chartScenario } from './chart';
+import { cliScenario } from './cli';
 import { BENCH_SCALES, refreshScenarios, type Scale } from './refresh';
 import { portfolioScenario } from './portfolio';
 import { markdownTable, updateReadme, withinBudget, type Measure } from './report';
 import { faultStormScenario } from './faultstorm';
 import { enduranceScenario, vscodeScenario } from './vscode';
 
-const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart', 'endurance', 'faultstorm', 'portfolio'] as const;
+const SCENARIOS = ['bundle', 'activation', 'cli', 'vscode', 'refresh', 'bulk', 'chart', 'endurance', 'faultstorm', 'portfolio'] as const;
 type Scenario = typeof SCENARIOS[number];
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -81,10 +82,11 @@ async function main(): Promise<number> {
     }
   };
   try {
-    const needsBuild = options.scenarios.some(s => s === 'bundle' || s === 'activation' || s === 'vscode' || s === 'endurance');
+    const needsBuild = options.scenarios.some(s => s === 'bundle' || s === 'activation' || s === 'cli' || s === 'vscode' || s === 'endurance');
     const build = needsBuild ? await productionBuild(work) : undefined;
     await step('bundle', async () => bundleScenario(build!));
     await step('activation', async () => activationScenario(build!));
+    await step('cli', () => cliScenario(build!, work));
     await step('vscode', async () => vscodeScenario(build!, work));
     await step('refresh', () => refreshScenarios(options.scales, options.latencyMs, options.runs, certificates));
     await step('bulk', () => bulkScenarios(options.latencyMs, options.runs, certificates));

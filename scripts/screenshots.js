@@ -21,6 +21,9 @@ const chosen = [
   'panel-what-changed',
   'panel-what-if',
   'panel-honesty',
+  'posture-codelens',
+  'posture-diagnostics',
+  'posture-plan',
 ];
 
 function run(command, args) {

@@ -7,6 +7,7 @@ import { registerCustomerCommands } from './commands/customers';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
+import { registerPostureCommands } from './commands/posture';
 import { createAlertQueries, registerQueryCommands } from './commands/query';
 import { registerRawDataCommands } from './commands/raw';
 import { registerReportCommands } from './commands/report';
@@ -25,6 +26,7 @@ import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type 
 import type { ViewContext } from './views/common';
 import { entityOf, type Node } from './views/node';
 import { PanelController } from './views/panels/controller';
+import { PostureEditor } from './views/postureEditor';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
 import { partnerPanel } from './views/panels/partnerPanel';
@@ -77,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
   const queries = createAlertQueries(context.globalState, { store, connection, settings });
   context.subscriptions.push(store.onDidPatchAlert(alert => queries.replaceAlert(alert)));
 
+  // Posture files in the editor: diagnostics, drift, completion (and a marker on drifting rows).
+  const postureEditor = new PostureEditor({ store, pending, context: () => connection.tenant, now: () => new Date() });
   const viewContext: ViewContext = {
     store,
     pending,
@@ -85,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     customerNames: () => connection.customerNames,
     now: () => new Date(),
     isPlanned: id => plan.has(store.currentTenantKey, id),
+    postureDrift: id => postureEditor.driftFor(id),
   };
   const views = Object.fromEntries(VIEWS.map(spec => {
     const provider = new PostureTreeProvider(store, spec.sections, () => spec.roots(viewContext, queries));
@@ -176,6 +181,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
   };
 
   const services: Services = { context, store, pending, connection, log, settings, reconnect, views, scheduler, panels, history, plan };
+  context.subscriptions.push(postureEditor, postureEditor.onDidChangeDrift(() => views.controls.provider.refresh()));
   context.subscriptions.push(
     log, connection, statusBar, panels, scheduler, { dispose: () => store.dispose() }, { dispose: () => history.dispose() },
     connection.onDidChange(state => {
@@ -227,6 +233,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
+    ...registerPostureCommands(services),
     ...registerQueryCommands(services, queries),
     ...registerRawDataCommands(services),
     ...registerReportCommands(services),

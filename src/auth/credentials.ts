@@ -1,10 +1,11 @@
 // Builds the credential for the chosen sign-in method. @azure/identity is loaded only for the
-// methods that need it (dist/identity.js is a separate bundle).
+// methods that need it (dist/identity.js is a separate bundle, see identityCredential.ts).
 import * as vscode from 'vscode';
 import type { Cloud } from '../graph/clouds';
 import { AREA_PERMISSIONS, PostureError, type ApiArea } from '../graph/errors';
 import type { Settings } from '../settings';
-import type { AccessToken, GetTokenOptions, TokenCredential } from './tokenCredential';
+import { IdentityCredential, loadIdentity } from './identityCredential';
+import type { TokenCredential } from './tokenCredential';
 import { VsCodeSessionCredential } from './vscodeCredential';
 
 export interface SignIn {
@@ -32,47 +33,6 @@ export interface CredentialContext {
 
 export function secretKey(settings: Pick<Settings, 'cloud' | 'tenantId' | 'clientId'>): string {
   return `securityPosture.clientSecret/${settings.cloud}/${settings.tenantId}/${settings.clientId}`;
-}
-
-type IdentityModule = typeof import('./identity');
-let identityModule: IdentityModule | undefined;
-
-/** Loaded at first use; a separate file in the package so activation never pays for it. */
-function loadIdentity(): IdentityModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  identityModule ??= require('./identity') as IdentityModule;
-  return identityModule;
-}
-
-/**
- * Wraps an @azure/identity credential so failures become PostureErrors with a clear message, and
- * a 401 makes the next call fetch a fresh token instead of the cached one.
- */
-class IdentityCredential implements TokenCredential {
-  private forceRefresh = false;
-  constructor(private readonly create: () => TokenCredential, private inner = create()) {}
-
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    if (this.forceRefresh) {
-      this.inner = this.create();
-      this.forceRefresh = false;
-    }
-    try {
-      return await this.inner.getToken(scopes, options);
-    } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
-      throw new PostureError('signIn', `Sign-in failed: ${firstLine(message)}`, { cause: error });
-    }
-  }
-
-  invalidate(): void {
-    this.forceRefresh = true;
-  }
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n').find(l => l.trim()) ?? text;
-  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
 }
 
 export async function createSignIn(settings: Settings, cloud: Cloud, context: CredentialContext): Promise<SignIn> {

@@ -1,7 +1,9 @@
 // App-only and device-code credentials from @azure/identity. This module is bundled on its own
 // (dist/identity.js) and loaded only when one of these sign-in methods is chosen, so the
 // extension bundle stays small and activation never pays for MSAL.
-import { ClientCertificateCredential, ClientSecretCredential, DeviceCodeCredential, EnvironmentCredential, type DeviceCodeInfo, type TokenCredential } from '@azure/identity';
+import {
+  ClientCertificateCredential, ClientSecretCredential, DeviceCodeCredential, EnvironmentCredential, WorkloadIdentityCredential, type DeviceCodeInfo, type TokenCredential,
+} from '@azure/identity';
 
 export interface IdentityOptions {
   tenantId: string;
@@ -19,8 +21,13 @@ export function clientSecret(o: IdentityOptions, secret: string): TokenCredentia
   return new ClientSecretCredential(o.tenantId, o.clientId, secret, common(o));
 }
 
-export function clientCertificate(o: IdentityOptions, certificatePath: string): TokenCredential {
-  return new ClientCertificateCredential(o.tenantId, o.clientId, { certificatePath }, common(o));
+export function clientCertificate(o: IdentityOptions, certificatePath: string, certificatePassword?: string): TokenCredential {
+  return new ClientCertificateCredential(o.tenantId, o.clientId, { certificatePath, certificatePassword }, common(o));
+}
+
+/** Workload identity federation: a token from GitHub Actions, Azure Pipelines or Kubernetes in a file, exchanged for ours. */
+export function workloadIdentity(o: IdentityOptions, tokenFilePath: string): TokenCredential {
+  return new WorkloadIdentityCredential({ tenantId: o.tenantId, clientId: o.clientId, tokenFilePath, ...common(o) });
 }
 
 export function environment(o: Pick<IdentityOptions, 'authorityHost' | 'disableInstanceDiscovery'>): TokenCredential {

@@ -1,8 +1,7 @@
 // "Export Posture Report…": pick a format, pick where (showSaveDialog), write it, offer to open it.
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
-import { buildReport, type ReportFormat, type ReportInput } from '../model/report';
-import type { SectionId } from '../model/store';
+import { buildReport, reportInputFromStore, type ReportFormat, type ReportInput } from '../model/report';
 import { registerCommand, type Services } from './command';
 
 const FORMATS: { format: ReportFormat; label: string; detail: string; extension: string; filter: string; suffix: string }[] = [
@@ -13,43 +12,13 @@ const FORMATS: { format: ReportFormat; label: string; detail: string; extension:
   { format: 'json', label: 'JSON', detail: 'Everything above, for scripts', extension: 'json', filter: 'JSON', suffix: 'report' },
 ];
 
-const NEEDS: Record<ReportFormat, SectionId[]> = {
-  markdown: ['scores', 'profiles', 'alerts', 'partner', 'customers'],
-  controlsCsv: ['profiles', 'scores'],
-  alertsCsv: ['alerts'],
-  customersCsv: ['customers'],
-  json: ['scores', 'profiles', 'alerts', 'partner', 'customers'],
-};
-
 /** The store's data for a report; sections never loaded are loaded first. */
 async function reportInput(s: Services, format: ReportFormat): Promise<ReportInput> {
   if (!s.store.connected) {
     await s.reconnect(false);
   }
-  const missing = NEEDS[format].filter(id => s.store.get(id).data === undefined && s.store.get(id).status !== 'error');
-  if (missing.length) {
-    await s.store.refresh(missing);
-  }
-  const reasons: ReportInput['missing'] = {};
-  for (const id of NEEDS[format]) {
-    const section = s.store.get(id);
-    if (section.data === undefined && section.error) {
-      reasons[id as keyof NonNullable<ReportInput['missing']>] = section.error.message;
-    }
-  }
-  const input: ReportInput = {
-    generatedAt: new Date(),
-    tenantLabel: s.connection.label,
-    scores: s.store.get('scores').data,
-    profiles: s.store.get('profiles').data,
-    alerts: s.store.get('alerts').data,
-    partner: s.store.get('partner').data,
-    customers: s.store.get('customers').data,
-    customerNames: s.connection.customerNames,
-    missing: reasons,
-  };
-  const empty = format === 'controlsCsv' ? !input.profiles : format === 'alertsCsv' ? !input.alerts : format === 'customersCsv' ? !input.customers : !input.scores && !input.profiles && !input.alerts && !input.partner;
-  if (empty) {
+  const { input, reasons } = await reportInputFromStore(s.store, format, { tenantLabel: s.connection.label, customerNames: s.connection.customerNames });
+  if (!input) {
     throw new PostureError('notFound', `Nothing to export: ${Object.values(reasons)[0] ?? 'no data is loaded. Sign in or explore the sample tenant first.'}`);
   }
   return input;

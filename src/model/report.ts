@@ -12,7 +12,7 @@ import {
 } from './format';
 import { customerRow, sortCustomers, sortRequirements, type CustomerRow } from './partner';
 import { categoryCaveat, comparisonValue, num, sortSnapshots, summarizeSecureScore } from './secureScore';
-import type { AlertsData } from './store';
+import type { AlertsData, SectionId, StoreView } from './store';
 import { round2 } from './numbers';
 
 export interface ReportInput {
@@ -26,10 +26,55 @@ export interface ReportInput {
   customers?: CustomerInsight[];
   customerNames?: Record<string, string>;
   /** Why a section is missing (shown instead of its table). */
-  missing?: Partial<Record<'scores' | 'profiles' | 'alerts' | 'partner' | 'customers', string>>;
+  missing?: Partial<Record<ReportSection, string>>;
+  /** What wrote the report (default: the extension). */
+  generator?: string;
 }
 
 export type ReportFormat = 'markdown' | 'controlsCsv' | 'alertsCsv' | 'customersCsv' | 'json';
+type ReportSection = 'scores' | 'profiles' | 'alerts' | 'partner' | 'customers';
+
+/** The store sections each format reads. */
+export const REPORT_SECTIONS: Record<ReportFormat, ReportSection[]> = {
+  markdown: ['scores', 'profiles', 'alerts', 'partner', 'customers'],
+  controlsCsv: ['profiles', 'scores'],
+  alertsCsv: ['alerts'],
+  customersCsv: ['customers'],
+  json: ['scores', 'profiles', 'alerts', 'partner', 'customers'],
+};
+
+/**
+ * A report's input from the store: sections never loaded are loaded first, and a section that
+ * failed says why. Returns undefined `input` when nothing the format needs could be read.
+ */
+export async function reportInputFromStore(store: Pick<StoreView, 'get' | 'refresh'>, format: ReportFormat, about: Pick<ReportInput, 'tenantLabel' | 'customerNames' | 'generator'>,
+  now = new Date()): Promise<{ input?: ReportInput; reasons: NonNullable<ReportInput['missing']> }> {
+  const needs: SectionId[] = REPORT_SECTIONS[format];
+  const missing = needs.filter(id => store.get(id).data === undefined && store.get(id).status !== 'error');
+  if (missing.length) {
+    await store.refresh(missing);
+  }
+  const reasons: NonNullable<ReportInput['missing']> = {};
+  for (const id of REPORT_SECTIONS[format]) {
+    const section = store.get(id);
+    if (section.data === undefined && section.error) {
+      reasons[id] = section.error.message;
+    }
+  }
+  const input: ReportInput = {
+    ...about,
+    generatedAt: now,
+    scores: store.get('scores').data,
+    profiles: store.get('profiles').data,
+    alerts: store.get('alerts').data,
+    partner: store.get('partner').data,
+    customers: store.get('customers').data,
+    missing: reasons,
+  };
+  const empty = format === 'controlsCsv' ? !input.profiles : format === 'alertsCsv' ? !input.alerts : format === 'customersCsv' ? !input.customers
+    : !input.scores && !input.profiles && !input.alerts && !input.partner;
+  return { input: empty ? undefined : input, reasons };
+}
 
 export function buildReport(format: ReportFormat, input: ReportInput): string {
   switch (format) {
@@ -127,7 +172,7 @@ function customersWithoutMfa(input: ReportInput): CustomerRow[] {
 export function markdownReport(input: ReportInput): string {
   const out: string[] = [];
   const generated = input.generatedAt.toISOString().replace('T', ' ').slice(0, 16);
-  out.push(`# Security posture report: ${mdCell(input.tenantLabel)}`, '', `Generated ${generated} UTC by the Security Posture extension for VS Code.`, '');
+  out.push(`# Security posture report: ${mdCell(input.tenantLabel)}`, '', `Generated ${generated} UTC by ${input.generator ?? 'the Security Posture extension for VS Code'}.`, '');
 
   out.push('## Microsoft Secure Score', '');
   const summary = input.scores && summarizeSecureScore(input.scores, input.profiles ?? []);

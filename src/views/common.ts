@@ -19,6 +19,8 @@ export interface ViewContext {
   now(): Date;
   /** Whether an improvement action is in the what-if plan of the current tenant. */
   isPlanned(id: string): boolean;
+  /** How an open posture file's entry for this improvement action drifts from the tenant, if it does. */
+  postureDrift?(id: string): string | undefined;
 }
 
 /**

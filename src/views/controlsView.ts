@@ -68,14 +68,15 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
   const inFlight = ctx.pending.get('control', row.id);
   const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id);
   const history = (row.profile.controlStateUpdates ?? []).filter(u => u.updatedDateTime || u.state !== 'Default');
+  const drift = ctx.postureDrift?.(row.id);
   const id = controlNodeId(ctx, row);
   return new Row(id, parent, {
     label: row.title,
     description: inFlight
       ? `Updating… → ${inFlight.value}`
-      : `${earned} / ${points(row.max)} · ${row.userImpact} impact · ${row.implementationCost} cost · ${controlStateName(row.state)}${awaiting ? ' · awaiting Microsoft sync' : ''}${row.deprecated ? ' · deprecated' : ''}`,
+      : `${earned} / ${points(row.max)} · ${row.userImpact} impact · ${row.implementationCost} cost · ${controlStateName(row.state)}${awaiting ? ' · awaiting Microsoft sync' : ''}${drift ? ' · ≠ posture file' : ''}${row.deprecated ? ' · deprecated' : ''}`,
     icon: inFlight ? icon('loading~spin') : awaiting ? icon('sync', 'list.warningForeground') : row.state === 'Default' && done ? icon('pass', 'testing.iconPassed') : stateIcon(row.state),
-    contextValue: controlContextValue(row, !!awaiting),
+    contextValue: controlContextValue(row, !!awaiting) + (drift ? '+postureDrift' : ''),
     children: history.length > 1 || (history.length === 1 && history[0].state !== 'Default')
       ? p => [...history].reverse().map((u, i) => new Row(`${id}/history/${history.length - 1 - i}`, p, {
         label: `${controlStateName(u.state)}`,
@@ -104,6 +105,7 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
       if (!row.updatable) {
         t.field('Note', 'Defender for Endpoint controls cannot be changed through Microsoft Graph; use the Defender portal.');
       }
+      t.field('Posture file', drift);
       if (awaiting) {
         t.field('Awaiting Microsoft sync', `set to ${controlStateName(awaiting.state)} ${dateTime(awaiting.since)}; the score reflects it within 24-48 hours`);
       }

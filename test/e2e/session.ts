@@ -34,6 +34,8 @@ export interface Session {
 export interface WorkbenchSetup {
   settings: Record<string, unknown>;
   env?: Record<string, string>;
+  /** Files of the workspace folder (relative path -> content). */
+  workspaceFiles?: Record<string, string>;
 }
 
 /**
@@ -53,8 +55,8 @@ export function useWorkbench(name: string, setup: Record<string, unknown> | (() 
     this.timeout(180_000);
     fs.rmSync(artifacts, { recursive: true, force: true });
     try {
-      const { settings, env } = typeof setup === 'function' ? await setup() : { settings: setup, env: undefined };
-      server = await startCodeServer({ name: `e2e-${name}`, settings, env });
+      const { settings, env, workspaceFiles } = typeof setup === 'function' ? await setup() : { settings: setup, env: undefined, workspaceFiles: undefined };
+      server = await startCodeServer({ name: `e2e-${name}`, settings, env, workspaceFiles });
       workbench = await openWorkbench(await sharedBrowser(), server, [
         ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
       ]);

@@ -15,10 +15,10 @@ import { generateTenant } from '../../src/sample/generator';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from '../../src/sample/protocol';
 import { createServerCertificates, type ServerCertificates } from './certs';
 import { FaultController, Throttle, isBatchPath, routeGroupOf, type Fault, type FaultCommand, type FaultKind, type RateLimit, type RouteGroup } from './faults';
-import { PARTNER_DIRECTORY_PERMISSIONS, SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { PARTNER_DIRECTORY_PERMISSIONS, SECURITY_PERMISSIONS, TokenService, type EmulatorClient, type FederatedTokenOptions } from './tokens';
 import { gdapRefusal } from './gdap';
 
-export type { EmulatorClient } from './tokens';
+export type { EmulatorClient, FederatedCredential, FederatedTokenOptions } from './tokens';
 export type { Fault, FaultCommand, FaultRule, RateLimit, RouteGroup } from './faults';
 export { FaultController, GRAPH_LIMITS } from './faults';
 
@@ -80,6 +80,10 @@ export interface Emulator {
   /** Every access token handed out. */
   issuedTokens: string[];
   clients: EmulatorClient[];
+  /** The outside OIDC issuer (`<url>/federation`) that federated credentials trust by default. */
+  federationIssuer: string;
+  /** A token of that issuer, as GitHub Actions or Azure Pipelines writes it for workload identity federation. */
+  mintFederatedToken(options: FederatedTokenOptions): string;
   /** Clears faults, consent revocations, throttle state and the request log, and restores the original data. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -406,6 +410,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requests,
     issuedTokens: tokens.issuedTokens,
     clients,
+    federationIssuer: tokens.federationIssuer,
+    mintFederatedToken: (o) => tokens.mintFederatedToken(o),
     async reset() {
       await faults.reset();
       throttle.reset();

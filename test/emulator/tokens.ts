@@ -1,6 +1,8 @@
 // An Entra-like authority for the emulator: OpenID discovery, JWKS, the v2.0 token endpoint (client
-// credentials with secret or certificate assertion, device code, refresh token) and access-token checks
-// on the Graph side. Shapes follow what MSAL node reads, so the real @azure/identity can sign in here.
+// credentials with secret, certificate assertion or a federated token, device code, refresh token) and
+// access-token checks on the Graph side. Shapes follow what MSAL node reads, so the real
+// @azure/identity can sign in here. A second, outside issuer (`/federation`, like GitHub Actions' or
+// Azure Pipelines' OIDC issuer) mints the tokens that workload identity federation exchanges.
 
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -34,7 +36,28 @@ export interface EmulatorClient {
   delegatedScopes?: string[];
   /** The user who "approves" device codes for this app (default: the dataset's signed-in user). */
   upn?: string;
+  /** Federated identity credentials: outside tokens this app accepts as its client assertion. */
+  federatedCredentials?: FederatedCredential[];
 }
+
+/** As in Entra: issuer, subject and audience must each match exactly (case-sensitive). */
+export interface FederatedCredential {
+  /** Default: the emulator's own outside issuer (`<url>/federation`). */
+  issuer?: string;
+  subject: string;
+  /** Default: Entra's recommended `api://AzureADTokenExchange`. */
+  audiences?: string[];
+}
+
+export interface FederatedTokenOptions {
+  subject: string;
+  audience?: string;
+  lifetimeSeconds?: number;
+  /** Sign with another key than the issuer publishes (a forged token). */
+  forged?: boolean;
+}
+
+export const FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
 
 export interface AccessTokenClaims {
   aud: string;
@@ -116,6 +139,8 @@ export class TokenService {
   private readonly epochs = new Map<string, number>();
   private readonly deviceCodes = new Map<string, DeviceCode>();
   private readonly refreshTokens = new Map<string, Grant>();
+  private readonly federationKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  private readonly federationKid = randomBytes(12).toString('base64url');
   private readonly customers = new Map<string, SampleCustomerSpec>();
 
   constructor(private readonly options: TokenServiceOptions) {
@@ -133,9 +158,33 @@ export class TokenService {
     return this.options.url;
   }
 
+  /** The outside OIDC issuer whose tokens federated credentials trust by default. */
+  get federationIssuer(): string {
+    return `${this.url}/federation`;
+  }
+
+  /** A token of the outside issuer, as a CI system writes it to AZURE_FEDERATED_TOKEN_FILE. */
+  mintFederatedToken(options: FederatedTokenOptions): string {
+    const now = nowSeconds();
+    const payload = {
+      iss: this.federationIssuer, sub: options.subject, aud: options.audience ?? FEDERATION_AUDIENCE,
+      iat: now, nbf: now, exp: now + (options.lifetimeSeconds ?? 600), jti: randomUUID(),
+    };
+    const header = { typ: 'JWT', alg: 'RS256', kid: this.federationKid };
+    const input = `${base64Json(header)}.${base64Json(payload)}`;
+    const key = options.forged ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : this.federationKey.privateKey;
+    return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  }
+
   /** Answers an authority route, or undefined when `pathname` is not one. */
   handle(method: string, pathname: string, form: URLSearchParams, headers: Record<string, string>): EngineResponse | undefined {
     const correlationId = headers['client-request-id'] ?? randomUUID();
+    if (method === 'GET' && pathname === '/federation/.well-known/openid-configuration') {
+      return this.ok({ issuer: this.federationIssuer, jwks_uri: `${this.federationIssuer}/keys`, id_token_signing_alg_values_supported: ['RS256'] }, correlationId);
+    }
+    if (method === 'GET' && pathname === '/federation/keys') {
+      return this.ok({ keys: [{ ...this.federationKey.publicKey.export({ format: 'jwk' }), kid: this.federationKid, use: 'sig', alg: 'RS256' }] }, correlationId);
+    }
     if (method === 'GET' && pathname === '/devicelogin') {
       return { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'The emulator approves device codes by itself; nothing to do here.\n' };
     }
@@ -466,12 +515,18 @@ export class TokenService {
     return client;
   }
 
-  /** RFC 7523 client assertion as MSAL makes it: x5t or x5t#S256 header, RS256 or PS256, aud = token endpoint. */
+  /**
+   * RFC 7523 client assertion as MSAL makes it: x5t or x5t#S256 header, RS256 or PS256, aud = token
+   * endpoint. An assertion issued by someone other than the app itself is a federated token.
+   */
   private checkAssertion(client: EmulatorClient, assertion: string, correlationId: string): EngineResponse | undefined {
     const invalid = (code: number, message: string) => this.error(401, 'invalid_client', code, message, correlationId);
     const jwt = decodeJwt(assertion);
     if (!jwt) {
       return invalid(50027, 'JWT token is invalid or malformed.');
+    }
+    if (jwt.payload.iss !== client.clientId) {
+      return this.checkFederated(client, jwt, invalid);
     }
     const presented = (jwt.header['x5t#S256'] ?? jwt.header.x5t) as string | undefined;
     const registered = client.certificatePem ? thumbprints(client.certificatePem) : undefined;
@@ -499,6 +554,45 @@ export class TokenService {
     const now = nowSeconds();
     if (typeof claims.exp !== 'number' || claims.exp <= now - CLOCK_SKEW_S || (typeof claims.nbf === 'number' && claims.nbf > now + CLOCK_SKEW_S)) {
       return invalid(700024, 'Client assertion is not within its valid time range.');
+    }
+    return undefined;
+  }
+
+  /**
+   * Workload identity federation: the outside token must come from an issuer of one of the app's
+   * federated credentials, be signed with that issuer's published key, be within its lifetime, and
+   * match that credential's subject and audience exactly (Entra's messages, AADSTS700211-700213).
+   */
+  private checkFederated(client: EmulatorClient, jwt: Jwt, invalid: (code: number, message: string) => EngineResponse): EngineResponse | undefined {
+    const claims = jwt.payload;
+    const see = 'Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. https://learn.microsoft.com/entra/workload-id/workload-identity-federation';
+    const credentials = (client.federatedCredentials ?? []).filter((f) => (f.issuer ?? this.federationIssuer) === claims.iss);
+    if (credentials.length === 0) {
+      return invalid(700211, `No matching federated identity record found for presented assertion issuer '${String(claims.iss)}'. ${see}`);
+    }
+    // Only the emulator's own issuer publishes keys here; another issuer's keys cannot be fetched.
+    if (claims.iss !== this.federationIssuer) {
+      return invalid(50166, `Request to External OIDC endpoint failed. The issuer '${String(claims.iss)}' did not publish signing keys.`);
+    }
+    if (jwt.header.alg !== 'RS256' || jwt.header.kid !== this.federationKid || !verify('sha256', Buffer.from(jwt.signingInput), this.federationKey.publicKey, jwt.signature)) {
+      return invalid(50013, 'Assertion failed signature validation. [Reason - The key was not found or the signature did not verify.]');
+    }
+    const now = nowSeconds();
+    if (typeof claims.exp !== 'number' || claims.exp <= now - CLOCK_SKEW_S || (typeof claims.nbf === 'number' && claims.nbf > now + CLOCK_SKEW_S)) {
+      const at = (t: unknown) => (typeof t === 'number' ? new Date(t * 1000).toISOString() : 'none');
+      return invalid(700024, `Client assertion is not within its valid time range. Current time: ${at(now)}, assertion valid from ${at(claims.nbf)}, expiry time of assertion ${at(claims.exp)}.`);
+    }
+    const subject = String(claims.sub);
+    const bySubject = credentials.filter((f) => f.subject === subject);
+    if (bySubject.length === 0) {
+      const caseOnly = credentials.some((f) => f.subject.toLowerCase() === subject.toLowerCase());
+      return caseOnly
+        ? invalid(7002138, `No matching federated identity record found for presented assertion subject '${subject}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. ${see}`)
+        : invalid(700213, `No matching federated identity record found for presented assertion subject '${subject}'. ${see}`);
+    }
+    const audiences = ([] as unknown[]).concat(claims.aud);
+    if (!bySubject.some((f) => (f.audiences ?? [FEDERATION_AUDIENCE]).some((a) => audiences.includes(a)))) {
+      return invalid(700212, `No matching federated identity record found for presented assertion audience '${audiences.join(', ')}'. ${see}`);
     }
     return undefined;
   }

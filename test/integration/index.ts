@@ -24,6 +24,8 @@ export async function run(): Promise<void> {
     reporterOptions: { output },
     forbidOnly: true,
     failZero: true,
+    // SP_TEST_GREP (from the runner's environment) runs only the matching tests of a profile.
+    ...(process.env.SP_TEST_GREP ? { grep: process.env.SP_TEST_GREP } : {}),
   });
   const files = findFiles(pattern, repoRoot);
   if (files.length === 0) {

@@ -84,6 +84,10 @@ const FULL: EmulatorClient = {
   clientId: '0f0e0d0c-1111-4222-8333-444455556666', secret: 'full~secret', roles: [...SECURITY_PERMISSIONS], delegatedScopes: [...SECURITY_PERMISSIONS],
 };
 const READER: EmulatorClient = { clientId: '0f0e0d0c-2222-4222-8333-444455556666', secret: 'reader~secret', roles: ['SecurityEvents.Read.All'] };
+const FEDERATED: EmulatorClient = {
+  clientId: '0f0e0d0c-5555-4222-8333-444455556666', roles: ['SecurityEvents.Read.All'],
+  federatedCredentials: [{ subject: 'repo:contoso/posture:environment:prod' }, { subject: 'system:serviceaccount:posture:cli', audiences: ['api://custom-audience'] }],
+};
 
 describe('Graph emulator', function () {
   let emu: Emulator;
@@ -95,7 +99,7 @@ describe('Graph emulator', function () {
     dir = await mkdtemp(join(tmpdir(), 'emulator-test-'));
     cert = await createClientCertificate(dir, 'cert-app');
     emu = await startEmulator({
-      clients: [FULL, READER, { clientId: CERT_ID, certificatePem: cert.certificatePem, roles: ['SecurityEvents.Read.All'] }],
+      clients: [FULL, READER, FEDERATED, { clientId: CERT_ID, certificatePem: cert.certificatePem, roles: ['SecurityEvents.Read.All'] }],
     });
   });
 
@@ -205,6 +209,46 @@ describe('Graph emulator', function () {
       assert.match(json(again).error_description, /^AADSTS65001:/);
       // Another app is unaffected.
       assert.equal((await call(emu, 'GET', '/v1.0/security/secureScores', { token: await appToken(emu, READER) })).status, 200);
+    });
+
+    it('exchanges a federated token (workload identity) only when issuer, subject and audience match a federated credential', async function () {
+      const discovery = json(await call(emu, 'GET', '/federation/.well-known/openid-configuration'));
+      assert.equal(discovery.issuer, emu.federationIssuer);
+      const keys = json(await call(emu, 'GET', '/federation/keys')).keys as Loose[];
+      const exchange = (assertion: string) => call(emu, 'POST', `/${emu.tenantId}/oauth2/v2.0/token`, {
+        form: {
+          grant_type: 'client_credentials', client_id: FEDERATED.clientId, scope: `${emu.url}/.default`,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+        },
+      });
+      const good = emu.mintFederatedToken({ subject: 'repo:contoso/posture:environment:prod' });
+      const [headerPart] = good.split('.');
+      assert.equal(keys[0].kid, JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')).kid, 'the issuer publishes the key it signs with');
+      const ok = await exchange(good);
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(claimsOf(json(ok).access_token).appid, FEDERATED.clientId);
+      const custom = await exchange(emu.mintFederatedToken({ subject: 'system:serviceaccount:posture:cli', audience: 'api://custom-audience' }));
+      assert.equal(custom.status, 200, custom.text);
+
+      const refusals: [string, number][] = [
+        [emu.mintFederatedToken({ subject: 'repo:contoso/posture:environment:dev' }), 700213],
+        [emu.mintFederatedToken({ subject: 'REPO:contoso/posture:environment:prod' }), 7002138],
+        [emu.mintFederatedToken({ subject: 'repo:contoso/posture:environment:prod', audience: 'api://other' }), 700212],
+        [emu.mintFederatedToken({ subject: 'repo:contoso/posture:environment:prod', forged: true }), 50013],
+        [emu.mintFederatedToken({ subject: 'repo:contoso/posture:environment:prod', lifetimeSeconds: -900 }), 700024],
+      ];
+      for (const [assertion, code] of refusals) {
+        const r = await exchange(assertion);
+        assert.equal(r.status, 401, `AADSTS${code}`);
+        assert.equal(json(r).error, 'invalid_client');
+        assert.deepEqual(json(r).error_codes, [code]);
+      }
+      // Another issuer: a token signed by someone the app never trusted.
+      const [h, , sig] = good.split('.');
+      const foreign = `${h}.${Buffer.from(JSON.stringify({ ...claimsOf(good), iss: 'https://token.actions.githubusercontent.com' })).toString('base64url')}.${sig}`;
+      const r = await exchange(foreign);
+      assert.deepEqual(json(r).error_codes, [700211]);
+      assert.match(json(r).error_description, /presented assertion issuer 'https:\/\/token\.actions\.githubusercontent\.com'/);
     });
 
     it('runs the device code flow (pending once) and refreshes delegated tokens', async function () {
