@@ -66,7 +66,10 @@ export function summaryAnswer(source: Source, scores: SecureScore[], profiles: S
     `Snapshots loaded: ${summary.snapshotCount}. Active users: ${summary.activeUserCount}; licensed users: ${summary.licensedUserCount}.`,
   ];
   const compared = summary.comparisons.filter(c => c.basis in COMPARISON_NAMES);
-  lines.push(compared.length ? `Compared with: ${compared.map(c => `${COMPARISON_NAMES[c.basis].toLowerCase()} average ${c.averagePercent}% (you: ${signed(c.difference)} percentage points, ${c.difference >= 0 ? 'above' : 'below'})`).join('; ')}.`
+  // An average whose unit is unknown (not a percentage) is given as sent, never compared.
+  lines.push(compared.length ? `Compared with: ${compared.map(c => (c.difference === undefined
+    ? `${COMPARISON_NAMES[c.basis].toLowerCase()} average ${c.averageScore ?? 'not sent'} (unit unknown, not compared)`
+    : `${COMPARISON_NAMES[c.basis].toLowerCase()} average ${c.averagePercent}% (you: ${signed(c.difference)} percentage points, ${c.difference >= 0 ? 'above' : 'below'})`)).join('; ')}.`
     : 'No comparison averages in the latest snapshot.');
   const categories = summary.categories.filter(c => (CATEGORIES as readonly string[]).includes(c.category));
   lines.push(`Points per category: ${categories.map(c => `${c.category} ${c.score} of ${c.max} (${c.percent}%)`).join('; ')}.`);
