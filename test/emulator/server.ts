@@ -15,7 +15,8 @@ import { generateTenant } from '../../src/sample/generator';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from '../../src/sample/protocol';
 import { createServerCertificates, type ServerCertificates } from './certs';
 import { FaultController, Throttle, isBatchPath, routeGroupOf, type Fault, type FaultCommand, type FaultKind, type RateLimit, type RouteGroup } from './faults';
-import { SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { PARTNER_DIRECTORY_PERMISSIONS, SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { gdapRefusal } from './gdap';
 
 export type { EmulatorClient } from './tokens';
 export type { Fault, FaultCommand, FaultRule, RateLimit, RouteGroup } from './faults';
@@ -60,6 +61,8 @@ export interface RequestLogEntry {
   inBatch: boolean;
   /** `appid` of the bearer token, for Graph requests. */
   clientId?: string;
+  /** `tid` of the bearer token: whose data Graph answered with (a token never reaches another tenant's data). */
+  tenantId?: string;
   fault?: FaultKind;
   throttled?: boolean;
 }
@@ -163,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     deviceCodePolls: options.deviceCodePolls ?? 1,
+    customers: dataset.customerTenants,
   });
   const throttle = new Throttle(options.concurrency ?? {}, options.rateLimits ?? {}, Math.max(0.1, latencyMs / 1000));
 
@@ -171,6 +175,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let current: { app: string; tenant: string; held: Array<() => void> } | undefined;
 
   const interceptor: RequestInterceptor = (req, caller, context) => {
+    const gdap = context.inBatch ? gdapRefusal(pristine, caller, req) : undefined;
+    if (gdap) {
+      return gdap;
+    }
     if (context.inBatch && current) {
       const clientRequestId = findHeader(req.headers, 'client-request-id');
       const fault = faults.match(req.method, req.url, true);
@@ -195,7 +203,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const createEngine = (data: TenantDataset) => new GraphEngine(data, { baseUrl: url, ...options.engine, interceptor });
   let engine = createEngine(dataset);
 
-  const runEngine = (request: EngineRequest, caller: Caller, app: string): EngineResponse => {
+  /** `hold`: the inner requests' concurrency slots go there instead of being released at once. */
+  const runEngine = (request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): EngineResponse => {
     const context = { app, tenant: caller.tenantId, held: [] as Array<() => void> };
     current = context;
     try {
@@ -203,7 +212,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (err) {
       return graphErrorResponse(500, 'generalException', `The emulator's engine failed: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
-      context.held.forEach((release) => release());
+      if (hold) {
+        hold.push(...context.held);
+      } else {
+        context.held.forEach((release) => release());
+      }
       current = undefined;
     }
   };
@@ -262,13 +275,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log({
         time: x.entry.time, method: (sent?.method ?? '').toUpperCase(),
         path: /^https?:/i.test(innerUrl) ? innerUrl : `${version}/${innerUrl.replace(/^\/+/, '')}`,
-        status: r.status, durationMs: 0, inBatch: true, clientId: x.entry.clientId,
+        status: r.status, durationMs: 0, inBatch: true, clientId: x.entry.clientId, tenantId: x.entry.tenantId,
       });
     }
   };
 
-  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string): EngineResponse => {
-    const response = runEngine(request, caller, app);
+  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): EngineResponse => {
+    const response = runEngine(request, caller, app, hold);
     if (isBatchPath(request.url)) {
       logBatch(x, request, response);
     }
@@ -332,12 +345,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const app = auth.claims.appid;
     x.entry.clientId = app;
+    x.entry.tenantId = auth.caller.tenantId;
     const request: EngineRequest = { method: x.entry.method, url: x.entry.path, headers: x.headers, body };
+    const gdap = gdapRefusal(pristine, auth.caller, request);
+    if (gdap) {
+      await sleep(latencyMs);
+      return sendGraph(x, gdap);
+    }
     const fault = faults.match(request.method, request.url, false);
     if (fault) {
       x.entry.fault = fault.kind;
       await sleep(latencyMs);
       return applyFault(x, fault, request, auth.caller, app);
+    }
+    if (isBatchPath(request.url)) {
+      // Graph runs a batch's requests in parallel, each as a request of its own: each takes its
+      // rate-limit token and holds its concurrency slot for the same service time (the latency).
+      const held: Array<() => void> = [];
+      try {
+        const response = answerFromEngine(x, request, auth.caller, app, held);
+        await sleep(latencyMs);
+        return sendGraph(x, response);
+      } finally {
+        held.forEach((release) => release());
+      }
     }
     const group = routeGroupOf(request.url);
     const admission = group && throttle.enter(app, auth.caller.tenantId, group);
@@ -495,7 +526,7 @@ function defaultClient(): EmulatorClient {
   return {
     clientId: DEFAULT_CLIENT_ID,
     secret: `emu8Q~${randomBytes(27).toString('base64url')}`,
-    roles: [...SECURITY_PERMISSIONS],
+    roles: [...SECURITY_PERMISSIONS, ...PARTNER_DIRECTORY_PERMISSIONS],
     delegatedScopes: [...SECURITY_PERMISSIONS],
   };
 }

@@ -475,6 +475,39 @@ describe('Graph emulator throttling', function () {
     assert.match(retryAfter, /^\d+\.\d+$/);
     assert.ok(Number(retryAfter) > 15 && Number(retryAfter) <= 20, retryAfter);
   });
+
+  it('charges every inner $batch request against the per-minute limit, as a request of its own', async function () {
+    await emu.reset();
+    const token = await appToken(emu);
+    const r = await call(emu, 'POST', '/v1.0/$batch', {
+      token,
+      json: { requests: ['1', '2', '3', '4'].map((id) => ({ id, method: 'GET', url: '/security/alerts_v2?$top=1' })) },
+    });
+    assert.equal(r.status, 200);
+    const statuses = (json(r).responses as Array<{ status: number }>).map((x) => x.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    // The bucket is empty now for plain requests too.
+    assert.equal((await call(emu, 'GET', '/v1.0/security/alerts_v2?$top=1', { token })).status, 429);
+  });
+
+  it('holds the concurrency slots of inner $batch requests while the batch is served', async function () {
+    await emu.reset();
+    const token = await appToken(emu);
+    const batch = call(emu, 'POST', '/v1.0/$batch', {
+      token,
+      json: { requests: ['1', '2'].map((id) => ({ id, method: 'GET', url: '/security/secureScores?$top=1' })) },
+    });
+    // The engine has run the inner requests (they are logged); the batch is still being served.
+    const deadline = Date.now() + 5_000;
+    while (!emu.requests.some((e) => e.inBatch) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const alone = await call(emu, 'GET', '/v1.0/security/secureScores?$top=1', { token });
+    const answered = await batch;
+    assert.deepEqual((json(answered).responses as Array<{ status: number }>).map((x) => x.status), [200, 200]);
+    assert.equal(alone.status, 429, 'both slots are held by the batch until it is answered');
+    assert.equal((await call(emu, 'GET', '/v1.0/security/secureScores?$top=1', { token })).status, 200, 'and released once it is');
+  });
 });
 
 describe('Graph emulator with the real @azure/identity (MSAL node)', function () {
