@@ -6,7 +6,8 @@
 //   node out/bench/run.js [--latency 80] [--runs 3] [--only a,b | --skip a,b] [--scales small,medium,large] [--readme]
 //
 // Scenarios: bundle, activation, vscode (activation inside code-server), refresh, bulk, chart,
-// endurance (500 refreshes inside code-server), faultstorm.
+// endurance (500 refreshes inside code-server), faultstorm, portfolio (36 / 300 / 1,000
+// customers of a partner, against a naive peer).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,11 +16,12 @@ import { bulkScenarios } from './bulk';
 import { activationScenario, bundleScenario, productionBuild } from './bundle';
 import { chartScenario } from './chart';
 import { BENCH_SCALES, refreshScenarios, type Scale } from './refresh';
+import { portfolioScenario } from './portfolio';
 import { markdownTable, updateReadme, withinBudget, type Measure } from './report';
 import { faultStormScenario } from './faultstorm';
 import { enduranceScenario, vscodeScenario } from './vscode';
 
-const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart', 'endurance', 'faultstorm'] as const;
+const SCENARIOS = ['bundle', 'activation', 'vscode', 'refresh', 'bulk', 'chart', 'endurance', 'faultstorm', 'portfolio'] as const;
 type Scenario = typeof SCENARIOS[number];
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -89,6 +91,7 @@ async function main(): Promise<number> {
     await step('chart', () => chartScenario(work));
     await step('endurance', async () => enduranceScenario(build!, work));
     await step('faultstorm', () => faultStormScenario(certificates));
+    await step('portfolio', () => portfolioScenario(options.latencyMs, certificates));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(certificates.dir, { recursive: true, force: true });

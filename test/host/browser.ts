@@ -82,8 +82,8 @@ export async function openWorkbench(browser: Browser, server: CodeServer, payloa
   await page.exposeFunction('codeAutomationExit', (code: number) => {
     resolveExit(Number(code));
   });
-  // Playwright's 30 s default is too short when the machine's cores are shared by several runs.
-  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  // Generous: on a busy 2-core machine the workbench page alone can take over 30 s to arrive.
+  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 180_000 });
   return { context, page, exitCode, blockedRequests, consoleErrors };
 }
 

@@ -21,6 +21,8 @@ export async function run(): Promise<void> {
     timeout: Number(process.env.SP_TEST_TIMEOUT_MS ?? 60_000),
     reporter: path.join(__dirname, '..', 'host', 'reporter.js'),
     reporterOptions: { output },
+    forbidOnly: true,
+    failZero: true,
     // SP_TEST_GREP (from the runner's environment) runs only the matching tests of a profile.
     ...(process.env.SP_TEST_GREP ? { grep: process.env.SP_TEST_GREP } : {}),
   });
