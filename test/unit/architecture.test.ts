@@ -43,13 +43,13 @@ const files = sources(src);
 const layer = (name: string) => files.filter(f => relative(src, f).startsWith(`${name}/`));
 
 describe('architecture', () => {
-  it('keeps graph/, model/, tenant/ free of vscode, and graph/, model/, auth/, tenant/ free of the sample tenant', () => {
-    const vscodeUsers = [...layer('graph'), ...layer('model'), ...layer('tenant')].flatMap(importsOf).filter(i => i.to === 'vscode');
+  it('keeps graph/, model/, tenant/, posture/ free of vscode, and graph/, model/, auth/, tenant/, posture/ free of the sample tenant', () => {
+    const vscodeUsers = [...layer('graph'), ...layer('model'), ...layer('tenant'), ...layer('posture')].flatMap(importsOf).filter(i => i.to === 'vscode');
     assert.deepEqual(vscodeUsers.map(i => relative(root, i.from)), []);
-    const sampleUsers = [...layer('graph'), ...layer('model'), ...layer('auth'), ...layer('tenant')].flatMap(importsOf)
+    const sampleUsers = [...layer('graph'), ...layer('model'), ...layer('auth'), ...layer('tenant'), ...layer('posture')].flatMap(importsOf)
       .filter(i => /(^|\/)sample\//.test(i.to));
     assert.deepEqual(sampleUsers.map(i => `${relative(root, i.from)} → ${i.to}`), []);
-    assert.ok(layer('model').length > 10 && layer('graph').length > 5, 'the layers were found');
+    assert.ok(layer('model').length > 10 && layer('graph').length > 5 && layer('posture').length > 5, 'the layers were found');
   });
 
   it('has no runtime import cycle in src/', () => {
