@@ -82,7 +82,8 @@ export async function openWorkbench(browser: Browser, server: CodeServer, payloa
   await page.exposeFunction('codeAutomationExit', (code: number) => {
     resolveExit(Number(code));
   });
-  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded' });
+  // Generous: on a loaded machine code-server can take well over the default 30 s to serve the page.
+  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
   return { context, page, exitCode, blockedRequests, consoleErrors };
 }
 
