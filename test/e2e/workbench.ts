@@ -409,7 +409,8 @@ export async function clickNotificationButton(toast: Locator, button: string): P
 
 /**
  * Hovers a tree row until its tooltip shows text matching `text` (a tooltip shown before the row
- * changed keeps its old text, so the pointer leaves and hovers again); returns the tooltip's text.
+ * changed keeps its old text, so the pointer leaves and hovers again); returns the tooltip's text
+ * with plain spaces.
  */
 export async function waitForRowTooltip(target: Locator, text: RegExp, timeout = 60_000): Promise<string> {
   const page = target.page();
@@ -419,7 +420,8 @@ export async function waitForRowTooltip(target: Locator, text: RegExp, timeout =
   for (;;) {
     await target.hover();
     if (await hover.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
-      last = (await hover.textContent()) ?? '';
+      // MarkdownString.appendText turns spaces into no-break spaces.
+      last = ((await hover.textContent()) ?? '').replace(/\u00a0/g, ' ');
       if (text.test(last)) {
         await restMouse(page);
         return last;

@@ -129,8 +129,8 @@ describe('Writes and query rows through the UI (HTTPS emulator)', function () {
     await pickQuickItem(page, 'Phishing');
     await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 });
 
-    const tooltip = await waitForRowTooltip(target, /Classification:\sTrue positive \(phishing\)/);
-    assert.match(tooltip, /Status:\sNew/);
+    const tooltip = await waitForRowTooltip(target, /Classification: True positive \(phishing\)/);
+    assert.match(tooltip, /Status: New/);
     assert.deepEqual(writesSince(emulator(), mark), [{
       method: 'PATCH', path: `/v1.0/security/alerts_v2/${targets.classify.id}`, body: { classification: 'truePositive', determination: 'phishing' }, status: 200, inBatch: false,
     }]);
