@@ -1,8 +1,8 @@
 // Bulk updates: 500 alerts and 100 improvement actions changed at once, through the extension's
 // write path (src/graph/writes.ts: $batch) and through the baseline (one PATCH per item, one after
 // another), with and without injected 429s. What landed is checked in the emulator's data.
-import type { TenantDataset } from '../src/graph/types';
-import { controlPatchBody, currentControlState, planAlertChanges } from '../src/model/updates';
+import type { TenantDataset } from '../src/sample/dataset';
+import { controlPatchBody, currentControlState, previewAlertChanges } from '../src/model/updates';
 import { generateTenant, SCALES } from '../src/sample/generator';
 import type { ServerCertificates } from '../test/emulator/certs';
 import type { Emulator } from '../test/emulator/server';
@@ -35,7 +35,7 @@ interface Target {
 const TARGETS: Target[] = [
   {
     name: `${ALERTS} alerts`, kind: 'alerts', pathPattern: '/security/alerts_v2/',
-    items: dataset => planAlertChanges(dataset.alerts.slice(0, ALERTS), { status: 'inProgress', assignedTo: ASSIGNEE }).map(p => ({ id: p.alert.id, body: p.patch })),
+    items: dataset => previewAlertChanges(dataset.alerts.slice(0, ALERTS), { status: 'inProgress', assignedTo: ASSIGNEE }).map(p => ({ id: p.alert.id, body: p.patch })),
     landed: (dataset, ids) => dataset.alerts.filter(a => ids.has(a.id) && a.assignedTo === ASSIGNEE && a.status === 'inProgress').length,
     // As long as the 25 batches would take one after another; they go out together.
     budget: { requests: Math.ceil(ALERTS / 20), latencies: 25 },

@@ -19,6 +19,7 @@ import type { Build } from './bundle';
 import type { BaselineChart } from './chartBaseline';
 import { median } from './measure';
 import type { Measure } from './report';
+import { inProcessConnection } from '../src/sample/transport';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const DAYS = 365;
@@ -29,7 +30,7 @@ async function secureScoreModel(): Promise<PanelModel> {
   const dataset = generateTenant({ scoreDays: DAYS });
   const caller = { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions: ['SecurityEvents.Read.All'] };
   const store = new PostureStore();
-  store.connect(new SecurityApi(new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: new GraphEngine(dataset), caller } })), 'bench');
+  store.connect(new SecurityApi(new GraphService({ cloud: resolveCloud('AzureCloud'), ...inProcessConnection(new GraphEngine(dataset), caller) })), 'bench');
   await store.refresh(['scores', 'profiles']);
   const history = mergeSnapshots(emptyHistory(dataset.tenantId), dataset.secureScores).history;
   const context = { store, history: () => history, planned: () => [], label: () => 'Sample tenant', now: () => new Date() };

@@ -2,7 +2,7 @@
 // processes they start: loopback HTTPS, a fixed latency per request, Graph's concurrency limits.
 import { fork } from 'node:child_process';
 import * as path from 'node:path';
-import type { TenantDataset } from '../src/graph/types';
+import type { TenantDataset } from '../src/sample/dataset';
 import type { ServerCertificates } from '../test/emulator/certs';
 import { isBatchPath } from '../test/emulator/faults';
 import { GRAPH_LIMITS, startEmulator, type Emulator } from '../test/emulator/server';

@@ -1,6 +1,6 @@
 // Full refresh and first paint at three scales: the store's refresh against the emulator, and the
 // baseline's sequential reads of the same data, each in a client process of its own.
-import type { TenantDataset } from '../src/graph/types';
+import type { TenantDataset } from '../src/sample/dataset';
 import { ALERT_SEVERITIES } from '../src/model/alerts';
 import { PAGE_SIZES } from '../src/sample/engine';
 import { generateTenant, SCALES } from '../src/sample/generator';

@@ -1,13 +1,14 @@
-// Decides where data comes from (the sample tenant or Graph), signs in, and connects the store.
+// Decides where data comes from (the sample tenant or Graph), signs in, and makes the signed-in
+// tenant's context the current one: the views show the current context's store.
 import * as vscode from 'vscode';
 import { createSignIn, type SignIn } from './auth/credentials';
 import { resolveCloud, type Cloud } from './graph/clouds';
-import { GraphService, type Logger } from './graph/client';
+import type { Logger } from './graph/client';
 import { AREA_PERMISSIONS, PostureError, errorFromException, type ApiArea } from './graph/errors';
-import { SecurityApi } from './graph/security';
-import type { TenantDataset } from './graph/types';
-import type { PostureStore } from './model/store';
+import type { TenantDataset } from './sample/dataset';
 import type { Settings } from './settings';
+import { TenantContext } from './tenant/context';
+import type { CurrentStore } from './tenant/current';
 
 export type ConnectionState =
   | { kind: 'sample'; dataset: TenantDataset }
@@ -21,13 +22,19 @@ export class Connection implements vscode.Disposable {
   private stateValue: ConnectionState = { kind: 'signedOut' };
   private readonly emitter = new vscode.EventEmitter<ConnectionState>();
   readonly onDidChange = this.emitter.event;
-  graph?: GraphService;
+  /** The tenant signed in to (the sample tenant's included); undefined when signed out. */
+  private home?: TenantContext;
 
   constructor(
-    private readonly store: PostureStore,
+    private readonly store: CurrentStore,
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** The tenant the views show and commands act on. */
+  get tenant(): TenantContext | undefined {
+    return this.store.context;
+  }
 
   get state(): ConnectionState {
     return this.stateValue;
@@ -35,12 +42,7 @@ export class Connection implements vscode.Disposable {
 
   /** A short name for view descriptions and the status bar. */
   get label(): string {
-    const s = this.stateValue;
-    switch (s.kind) {
-      case 'sample': return 'Sample tenant';
-      case 'graph': return s.signIn.account ?? (s.cloud.name === 'AzureCloud' ? 'Microsoft Graph' : s.cloud.displayName);
-      case 'signedOut': return 'Signed out';
-    }
+    return this.tenant?.displayName ?? 'Signed out';
   }
 
   get customerNames(): Record<string, string> {
@@ -87,9 +89,12 @@ export class Connection implements vscode.Disposable {
       signIn.tenantKey = `${signIn.tenantKey}:${session.account.id}`;
     }
     await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
-    this.graph = new GraphService({ cloud, credential: signIn.credential, scopesFor: signIn.scopesFor, log: graphLogger(this.log) });
+    this.show(new TenantContext({
+      key: signIn.tenantKey, tenantId: settings.tenantId, displayName: signIn.account ?? (cloud.name === 'AzureCloud' ? 'Microsoft Graph' : cloud.displayName),
+      cloud, user: signIn.delegated ? signIn.account : undefined, sample: false,
+      credential: signIn.credential, scopesFor: signIn.scopesFor, log: graphLogger(this.log), cache: this.context.globalState,
+    }));
     this.stateValue = { kind: 'graph', signIn, cloud };
-    this.store.connect(new SecurityApi(this.graph), signIn.tenantKey);
     this.emitter.fire(this.stateValue);
     this.log.info(`Connected to Microsoft Graph (${cloud.displayName}, ${signIn.delegated ? 'delegated' : 'app-only'} sign-in).`);
   }
@@ -98,26 +103,38 @@ export class Connection implements vscode.Disposable {
     if (this.stateValue.kind !== 'sample') {
       // Loaded on first use: the generator and engine cost nothing until someone explores the sample.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { generateTenant, GraphEngine } = require('./sample/bundle') as typeof import('./sample/bundle');
+      const { generateTenant, GraphEngine, inProcessConnection } = require('./sample/bundle') as typeof import('./sample/bundle');
       // Graph keeps 90 days; 310 older ones seed the stored history so "all" shows what a long-time user would see.
       const dataset = generateTenant({ now: new Date(), historyDays: SAMPLE_HISTORY_DAYS });
       const engine = new GraphEngine(dataset);
-      const cloud = resolveCloud('AzureCloud');
       const caller = {
         tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
         permissions: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All', 'PartnerSecurity.ReadWrite.All'],
       };
-      this.graph = new GraphService({ cloud, inProcess: { graph: engine, caller }, log: graphLogger(this.log) });
+      this.show(new TenantContext({
+        key: 'sample', tenantId: dataset.tenantId, displayName: 'Sample tenant', cloud: resolveCloud('AzureCloud'), user: dataset.signedInUser, sample: true,
+        ...inProcessConnection(engine, caller), log: graphLogger(this.log), cache: this.context.globalState,
+      }));
       this.stateValue = { kind: 'sample', dataset };
+    } else {
+      // Reconnecting to the sample (a refresh of settings): the same context, shown again.
+      this.show(this.home);
     }
-    this.store.connect(new SecurityApi(this.graph!), 'sample');
     this.emitter.fire(this.stateValue);
   }
 
   /** The signed-in user's UPN, for "Assign to me"; undefined for app-only sign-in. */
   get userPrincipalName(): string | undefined {
-    const s = this.stateValue;
-    return s.kind === 'sample' ? s.dataset.signedInUser : s.kind === 'graph' && s.signIn.delegated ? s.signIn.account : undefined;
+    return this.tenant?.user;
+  }
+
+  /** Makes a tenant context the home one and shows it; the one it replaces is disposed. */
+  private show(context: TenantContext | undefined): void {
+    if (this.home !== context) {
+      this.home?.dispose();
+      this.home = context;
+    }
+    this.store.bind(context);
   }
 
   /**
@@ -150,9 +167,8 @@ export class Connection implements vscode.Disposable {
   }
 
   private setSignedOut(reason?: PostureError): void {
-    this.graph = undefined;
     this.stateValue = { kind: 'signedOut', reason };
-    this.store.connect(undefined, undefined);
+    this.show(undefined);
     this.emitter.fire(this.stateValue);
     if (reason) {
       this.log.warn(`Not connected: ${reason.logText}`);
@@ -160,6 +176,7 @@ export class Connection implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.show(undefined);
     this.emitter.dispose();
   }
 }

@@ -16,12 +16,11 @@ import { projectScore } from './model/analytics';
 import { HistoryService } from './model/historyStore';
 import { PendingUpdates } from './model/pending';
 import { PlanStore } from './model/plan';
-import { PostureStore, type SectionId } from './model/store';
+import type { StoreView } from './model/store';
+import { CurrentStore } from './tenant/current';
 import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type Settings } from './settings';
-import { alertsRoots } from './views/alertsView';
 import type { ViewContext } from './views/common';
-import { controlsRoots } from './views/controlsView';
-import type { Node } from './views/node';
+import { entityOf, type Node } from './views/node';
 import { PanelController } from './views/panels/controller';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
@@ -29,17 +28,16 @@ import { partnerPanel } from './views/panels/partnerPanel';
 import { secureScorePanel } from './views/panels/secureScorePanel';
 import { whatChangedPanel } from './views/panels/whatChangedPanel';
 import { whatIfPanel } from './views/panels/whatIfPanel';
-import { partnerRoots } from './views/partnerView';
-import { queryRows } from './views/queryView';
 import { PostureTreeProvider } from './views/provider';
-import { secureScoreRoots } from './views/secureScoreView';
+import { VisibleScheduler } from './views/scheduler';
 import { ScoreStatusBar } from './views/statusBar';
+import { VIEWS, type ViewName } from './views/table';
 
 export interface SecurityPostureApi {
-  store: PostureStore;
+  store: StoreView;
   connection: Connection;
-  providers: Record<'secureScore' | 'controls' | 'alerts' | 'partner', PostureTreeProvider>;
-  treeViews: Record<'secureScore' | 'controls' | 'alerts' | 'partner', vscode.TreeView<Node>>;
+  providers: Record<ViewName, PostureTreeProvider>;
+  treeViews: Record<ViewName, vscode.TreeView<Node>>;
   panels: PanelController;
   history: HistoryService;
   plan: PlanStore;
@@ -49,9 +47,19 @@ export interface SecurityPostureApi {
   resourceCounts(): { storeListeners: number; subscriptions: number };
 }
 
-export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
+/**
+ * What activate() hands to whoever asks for this extension's exports. Only our own tests get the
+ * test surface: it holds the store and the authenticated Graph client, and any other extension
+ * calling getExtension(...).exports would otherwise use our sign-in without VS Code asking the
+ * user (VS Code's consent for Microsoft sign-in is per extension).
+ */
+export function exportsFor(mode: vscode.ExtensionMode, api: SecurityPostureApi): SecurityPostureApi | undefined {
+  return mode === vscode.ExtensionMode.Test ? api : undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): SecurityPostureApi | undefined {
   const log = vscode.window.createOutputChannel('Security Posture', { log: true });
-  const store = new PostureStore(context.globalState);
+  const store = new CurrentStore(context.globalState);
   const pending = new PendingUpdates(context.globalState);
   const connection = new Connection(store, context, log);
   const history = new HistoryService(vscode.Uri.joinPath(context.globalStorageUri, 'history').fsPath, log);
@@ -71,22 +79,17 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     now: () => new Date(),
     isPlanned: id => plan.has(store.currentTenantKey, id),
   };
-  const makeView = (name: 'secureScore' | 'controls' | 'alerts' | 'partner', sections: SectionId[], roots: (ctx: ViewContext) => Node[]) => {
-    const provider = new PostureTreeProvider(store, sections, () => roots(viewContext));
-    const view = vscode.window.createTreeView(`securityPosture.${name}`, {
-      treeDataProvider: provider, showCollapseAll: name !== 'secureScore', canSelectMany: name === 'controls' || name === 'alerts',
+  const views = Object.fromEntries(VIEWS.map(spec => {
+    const provider = new PostureTreeProvider(store, spec.sections, () => spec.roots(viewContext, queries));
+    const view = vscode.window.createTreeView(`securityPosture.${spec.name}`, {
+      treeDataProvider: provider, showCollapseAll: spec.showCollapseAll, canSelectMany: spec.canSelectMany,
       // "Planned" checkboxes are per action: ticking one never ticks its group.
       manageCheckboxStateManually: true,
     });
     context.subscriptions.push(provider, view);
-    return { provider, view };
-  };
-  const views = {
-    secureScore: makeView('secureScore', ['scores', 'profiles'], secureScoreRoots),
-    controls: makeView('controls', ['profiles', 'scores'], controlsRoots),
-    alerts: makeView('alerts', ['alerts'], ctx => [...alertsRoots(ctx), ...queryRows(ctx, queries)]),
-    partner: makeView('partner', ['partner', 'customers', 'partnerAlerts'], partnerRoots),
-  };
+    return [spec.name, { provider, view }];
+  })) as Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  const scheduler = new VisibleScheduler(Object.values(views).map(v => v.view));
   const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
   const statusBar = new ScoreStatusBar(store, () => connection.label, projection);
   const panelContext: PanelContext = {
@@ -158,9 +161,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     return next;
   };
 
-  const services: Services = { context, store, pending, connection, log, settings, reconnect, views, panels, history, plan };
+  const services: Services = { context, store, pending, connection, log, settings, reconnect, views, scheduler, panels, history, plan };
   context.subscriptions.push(
-    log, connection, statusBar, panels, { dispose: () => store.dispose() }, { dispose: () => history.dispose() },
+    log, connection, statusBar, panels, scheduler, { dispose: () => store.dispose() }, { dispose: () => history.dispose() },
     connection.onDidChange(state => {
       // The sample tenant's stored history starts with its older generated days (Graph serves 90).
       if (state.kind === 'sample' && state.dataset.secureScoreArchive && store.currentTenantKey) {
@@ -178,9 +181,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     views.controls.view.onDidChangeCheckboxState(event => {
       const byState = new Map<boolean, string[]>([[true, []], [false, []]]);
       for (const [node, checkbox] of event.items) {
-        const id = (node as { options?: { data?: { id?: unknown } } }).options?.data?.id;
-        if (typeof id === 'string') {
-          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(id);
+        const entity = entityOf(node);
+        if (entity?.kind === 'controlProfile') {
+          byState.get(checkbox === vscode.TreeItemCheckboxState.Checked)!.push(entity.profile.id);
         }
       }
       checkboxWrites++;
@@ -190,6 +193,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     }),
     connection.onDidChange(updateViewChrome),
     connection.onDidChange(() => pending.setTenant(store.currentTenantKey)),
+    pending.follow(store),
     pending.onDidChange(kinds => {
       if (kinds.includes('control')) {
         views.controls.provider.refresh();
@@ -228,7 +232,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
       }
       views.controls.provider.refresh();
       if (before.autoRefreshMinutes !== current.settings.autoRefreshMinutes) {
-        scheduleAutoRefresh();
+        scheduler.reschedule();
       }
     }),
     vscode.authentication.onDidChangeSessions(event => {
@@ -241,21 +245,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
     }),
   );
 
-  // Auto-refresh only while one of the views is visible.
-  let timer: NodeJS.Timeout | undefined;
-  const anyVisible = () => Object.values(views).some(v => v.view.visible);
-  const scheduleAutoRefresh = () => {
-    clearInterval(timer);
-    timer = undefined;
-    const minutes = current.settings.autoRefreshMinutes;
-    if (minutes > 0 && anyVisible()) {
-      timer = setInterval(() => void store.refresh(), minutes * 60_000);
-    }
-  };
-  for (const { view } of Object.values(views)) {
-    context.subscriptions.push(view.onDidChangeVisibility(scheduleAutoRefresh));
-  }
-  context.subscriptions.push({ dispose: () => clearInterval(timer) });
+  context.subscriptions.push(scheduler.every(() => current.settings.autoRefreshMinutes, () => void store.refresh()));
 
   applySettings();
   updateViewChrome();
@@ -264,7 +254,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
   const started = new Promise<void>(resolve => setImmediate(resolve)).then(() => reconnect(false)).catch(error => log.error(`Start-up: ${error?.message ?? error}`));
   firstRefresh = started;
 
-  return {
+  return exportsFor(context.extensionMode, {
     store, connection, panels, history, plan,
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
     treeViews: { secureScore: views.secureScore.view, controls: views.controls.view, alerts: views.alerts.view, partner: views.partner.view },
@@ -273,7 +263,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi {
       await firstRefresh;
     },
     resourceCounts: () => ({ storeListeners: store.listenerCount, subscriptions: context.subscriptions.length }),
-  };
+  });
 }
 
 export function deactivate(): void {

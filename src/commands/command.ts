@@ -7,15 +7,17 @@ import { safeLabel } from '../model/format';
 import type { HistoryService } from '../model/historyStore';
 import type { PendingUpdates } from '../model/pending';
 import type { PlanStore } from '../model/plan';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import type { Settings } from '../settings';
-import type { Node, Row } from '../views/node';
+import type { Node } from '../views/node';
 import type { PanelController } from '../views/panels/controller';
 import type { PostureTreeProvider } from '../views/provider';
+import type { VisibleScheduler } from '../views/scheduler';
+import type { ViewName } from '../views/table';
 
 export interface Services {
   context: vscode.ExtensionContext;
-  store: PostureStore;
+  store: StoreView;
   /** Writes in flight and changes awaiting Microsoft's sync, shown on rows. */
   pending: PendingUpdates;
   connection: Connection;
@@ -23,7 +25,9 @@ export interface Services {
   settings(): Settings;
   /** Re-reads settings and reconnects (after a setting or the account changed). */
   reconnect(interactive: boolean): Promise<void>;
-  views: Record<'secureScore' | 'controls' | 'alerts' | 'partner', { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  views: Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  /** Runs what should happen only while a view is visible. */
+  scheduler: VisibleScheduler;
   /** The webview panels (score history and analytics). */
   panels: PanelController;
   /** Score history beyond Graph's 90 days, per tenant. */
@@ -52,7 +56,3 @@ export function registerCommand(services: Services, id: string, handler: (...arg
   });
 }
 
-/** The data of a tree row passed to a command, if it is one of ours. */
-export function rowData<T>(arg: unknown): T | undefined {
-  return (arg as Row | undefined)?.options?.data as T | undefined;
-}

@@ -1,11 +1,11 @@
 // Opening links from Graph (https only) and copying values.
 import * as vscode from 'vscode';
 import { isHttpsUrl, isMicrosoftHost } from '../graph/clouds';
-import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert, SecurityRequirement } from '../graph/types';
+import type { SecurityAlert } from '../graph/types';
 import { PostureError } from '../graph/errors';
 import { safeLabel } from '../model/format';
-import { registerCommand, rowData, type Services } from './command';
-import type { Row } from '../views/node';
+import { registerCommand, type Services } from './command';
+import { entityOf, graphObjectOf, type Row } from '../views/node';
 
 /**
  * Opens a link that came from Graph, which anyone who can raise an alert can write: only https,
@@ -43,31 +43,33 @@ async function pickAlert(s: Services): Promise<SecurityAlert | undefined> {
 export function registerOpenCommands(s: Services): vscode.Disposable[] {
   return [
     registerCommand(s, 'securityPosture.openActionUrl', async (node: Row) => {
-      const data = rowData<SecurityRequirement | SecureScoreControlProfile>(node);
-      await openGraphLink(data?.actionUrl, 'This item');
+      const entity = entityOf(node);
+      await openGraphLink(entity?.kind === 'requirement' ? entity.requirement.actionUrl : entity?.kind === 'controlProfile' ? entity.profile.actionUrl : undefined, 'This item');
     }),
     registerCommand(s, 'securityPosture.openHelpUrl', async (node: Row) => {
-      await openGraphLink(rowData<SecurityRequirement>(node)?.helpUrl, 'This requirement');
+      const entity = entityOf(node);
+      await openGraphLink(entity?.kind === 'requirement' ? entity.requirement.helpUrl : undefined, 'This requirement');
     }),
     registerCommand(s, 'securityPosture.openAlertInPortal', async (node?: Row) => {
-      const alert = rowData<SecurityAlert>(node) ?? await pickAlert(s);
+      const entity = entityOf(node);
+      const alert = entity?.kind === 'alert' ? entity.alert : await pickAlert(s);
       if (alert) {
         await openGraphLink(alert.alertWebUrl, 'This alert');
       }
     }),
     registerCommand(s, 'securityPosture.openIncidentInPortal', async (node: Row) => {
-      await openGraphLink(rowData<SecurityAlert>(node)?.incidentWebUrl, 'This alert');
+      const entity = entityOf(node);
+      await openGraphLink(entity?.kind === 'alert' ? entity.alert.incidentWebUrl : undefined, 'This alert');
     }),
     registerCommand(s, 'securityPosture.openPartnerAlertInPortal', async (node: Row) => {
-      const alert = rowData<PartnerSecurityAlert>(node);
-      if (alert) {
+      if (entityOf(node)?.kind === 'partnerAlert') {
         // Partner security alerts are handled in Partner Center's security alerts dashboard.
         await openGraphLink('https://partner.microsoft.com/dashboard/v2/security/alerts', 'Partner Center');
       }
     }),
     registerCommand(s, 'securityPosture.copyId', async (node: Row) => {
-      const data = rowData<{ id?: string; tenantId?: string }>(node);
-      const value = data?.id ?? data?.tenantId;
+      const object = graphObjectOf(entityOf(node));
+      const value = object?.id ?? object?.tenantId;
       if (value) {
         await vscode.env.clipboard.writeText(value);
       }

@@ -6,16 +6,16 @@ import { buildControlRows } from '../model/controls';
 import { points, safeLabel } from '../model/format';
 import { dayOf } from '../model/history';
 import { sortSnapshots } from '../model/secureScore';
-import type { Row } from '../views/node';
+import { entityOf } from '../views/node';
 import { registerCommand, type Services } from './command';
 
-/** A category row passes `{ category }` as its data; the palette passes nothing. */
+/** A category row, a category name (from code), or nothing (the palette). */
 function categoryOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') {
     return arg;
   }
-  const data = (arg as Row | undefined)?.options?.data as { category?: unknown } | undefined;
-  return typeof data?.category === 'string' ? data.category : undefined;
+  const entity = entityOf(arg);
+  return entity?.kind === 'category' ? entity.category : undefined;
 }
 
 function defaultFolder(): vscode.Uri {

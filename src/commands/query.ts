@@ -3,7 +3,6 @@
 // rows' own commands, and "Find Control Profile…", "Find Customer…", "Find Alert…".
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
-import { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import { AlertQueries, type QueryResult } from '../model/alertQueries';
 import { completeAlertQuery, markError, QuerySyntaxError, spanText } from '../model/alertQuery';
@@ -14,12 +13,13 @@ import { controlRows } from '../views/controlsView';
 import type { ViewContext } from '../views/common';
 import type { Node } from '../views/node';
 import { queryNodeId } from '../views/queryView';
-import { registerCommand, rowData, type Services } from './command';
+import { registerCommand, type Services } from './command';
+import { entityOf } from '../views/node';
 
 /** The query store of the extension: Graph through the current connection, history in globalState. */
 export function createAlertQueries(storage: CacheStorage, s: Pick<Services, 'store' | 'connection' | 'settings'>): AlertQueries {
   return new AlertQueries(storage, {
-    api: () => (s.connection.graph ? new SecurityApi(s.connection.graph) : undefined),
+    api: () => s.connection.tenant?.security,
     tenantKey: () => s.store.currentTenantKey,
     me: () => s.connection.userPrincipalName,
     now: () => new Date(),
@@ -142,7 +142,8 @@ async function runQuery(s: Services, queries: AlertQueries, text: string): Promi
 
 /** A query row from a command's argument (the row, or its id), or one picked from the rows. */
 async function queryTarget(queries: AlertQueries, arg: unknown, title: string): Promise<QueryResult | undefined> {
-  const data = rowData<QueryResult>(arg) ?? (typeof arg === 'string' ? queries.get(arg) : undefined);
+  const entity = entityOf(arg);
+  const data = entity?.kind === 'alertQuery' ? entity.query : typeof arg === 'string' ? queries.get(arg) : undefined;
   if (data) {
     return queries.get(data.id) ?? data;
   }
@@ -309,7 +310,7 @@ export function registerQueryCommands(s: Services, queries: AlertQueries): vscod
       }
       let alert = picked.alert;
       if (!alert && picked.lookup) {
-        const graph = s.connection.graph;
+        const graph = s.connection.tenant?.graph;
         if (!graph) {
           throw new PostureError('signIn', 'Sign in to look up an alert.');
         }

@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
 import type { ODataCollection } from '../graph/types';
-import type { QueryResult } from '../model/alertQueries';
 import {
   alertQueryRequest, copyAs, graphExplorerAvailable, parseGraphPath, requestUrl, rowRequest, type CloudInfo, type CopyFormat, type GraphRequest,
 } from '../model/requests';
 import { safeLabel } from '../model/format';
-import type { Row } from '../views/node';
+import { entityOf, graphObjectOf, type Row } from '../views/node';
 import { registerCommand, type Services } from './command';
 
 export const JSON_SCHEME = 'security-posture-json';
@@ -61,7 +60,7 @@ class JsonDocuments implements vscode.TextDocumentContentProvider, vscode.Dispos
 }
 
 function cloudOf(s: Services): CloudInfo {
-  const cloud = s.connection.graph?.cloud;
+  const cloud = s.connection.tenant?.graph?.cloud;
   if (!cloud) {
     throw new PostureError('signIn', 'Sign in, or explore the sample tenant, first.');
   }
@@ -70,19 +69,19 @@ function cloudOf(s: Services): CloudInfo {
 
 /** What a row stands for in Graph: its object, and the GET that reads it. */
 function rowTarget(s: Services, row: Row | undefined): { object: unknown; request: GraphRequest; name: string } {
-  const kind = row?.options?.contextValue?.split('+')[0] ?? '';
-  const data = row?.options?.data as (Record<string, unknown> & { id?: string; tenantId?: string }) | undefined;
-  if (kind === 'alertQuery' && data) {
-    const result = data as unknown as QueryResult;
+  const entity = entityOf(row);
+  if (entity?.kind === 'alertQuery') {
+    const result = entity.query;
     return { object: { query: result.text, $filter: result.odata, filteredLocally: result.local, alerts: result.items }, request: alertQueryRequest(result.odata, s.settings().alertPageSize, result.local), name: result.name ?? 'query' };
   }
-  const request = data && rowRequest(kind, data);
-  if (!data || !request) {
+  const object = graphObjectOf(entity);
+  const request = entity && object && rowRequest(entity.kind, object);
+  if (!entity || !object || !request) {
     throw new PostureError('badRequest', 'This row has no Graph object: pick an alert, improvement action, requirement, customer or partner alert.');
   }
   // Customer rows hold a view model; the Graph object is the customer insight.
-  const object = kind === 'customer' ? s.store.get('customers').data?.find(c => c.tenantId === data.tenantId) ?? data : data;
-  return { object, request, name: `${kind}-${data.id ?? data.tenantId ?? ''}` };
+  const graphObject = entity.kind === 'customer' ? s.store.get('customers').data?.find(c => c.tenantId === entity.customer.tenantId) ?? object : object;
+  return { object: graphObject, request, name: `${entity.kind}-${object.id ?? object.tenantId ?? ''}` };
 }
 
 const FORMATS: { format: CopyFormat; label: string; detail: string }[] = [
@@ -93,7 +92,7 @@ const FORMATS: { format: CopyFormat; label: string; detail: string }[] = [
 ];
 
 async function runGraphQuery(s: Services, documents: JsonDocuments, input: string): Promise<vscode.Uri> {
-  const graph = s.connection.graph;
+  const graph = s.connection.tenant?.graph;
   if (!graph) {
     throw new PostureError('signIn', 'Sign in, or explore the sample tenant, before running a Graph query.');
   }
@@ -160,7 +159,7 @@ export function registerRawDataCommands(s: Services): vscode.Disposable[] {
       return text;
     }),
     registerCommand(s, 'securityPosture.runGraphQuery', async (path?: unknown) => {
-      const graph = s.connection.graph;
+      const graph = s.connection.tenant?.graph;
       const input = typeof path === 'string' ? path : await vscode.window.showInputBox({
         title: 'Run Graph Query (GET, read-only)',
         prompt: `A /security/... path of the current tenant; v1.0 unless it starts with beta/. ${graph ? `Sent to ${graph.cloud.graphEndpoint}.` : ''}`,
@@ -180,7 +179,7 @@ export function registerRawDataCommands(s: Services): vscode.Disposable[] {
       if (!target || !document?.nextLink || !document.request || !document.body) {
         throw new PostureError('notFound', 'This document has no next page. "Run Graph Query…" results with @odata.nextLink have one.');
       }
-      const graph = s.connection.graph;
+      const graph = s.connection.tenant?.graph;
       // A next link must stay on this cloud's Graph and under /security: the token goes with it.
       const parsed = graph && parseGraphPath(document.nextLink, graph.cloud.graphEndpoint);
       if (!graph || !parsed?.ok) {

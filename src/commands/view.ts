@@ -3,14 +3,8 @@ import * as vscode from 'vscode';
 import type { SectionId } from '../model/store';
 import { SECTION } from '../settings';
 import { idPart } from '../views/node';
+import { viewSpec } from '../views/table';
 import { registerCommand, type Services } from './command';
-
-const VIEW_SECTIONS: Record<string, SectionId[]> = {
-  secureScore: ['scores', 'profiles'],
-  controls: ['profiles', 'scores'],
-  alerts: ['alerts'],
-  partner: ['partner', 'customers', 'partnerAlerts'],
-};
 
 export function registerViewCommands(s: Services): vscode.Disposable[] {
   const config = () => vscode.workspace.getConfiguration(SECTION);
@@ -22,10 +16,10 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
   };
   return [
     registerCommand(s, 'securityPosture.refresh', () => refresh()),
-    registerCommand(s, 'securityPosture.refreshSecureScore', () => refresh(VIEW_SECTIONS.secureScore)),
-    registerCommand(s, 'securityPosture.refreshControls', () => refresh(VIEW_SECTIONS.controls)),
-    registerCommand(s, 'securityPosture.refreshAlerts', () => refresh(VIEW_SECTIONS.alerts)),
-    registerCommand(s, 'securityPosture.refreshPartner', () => refresh(VIEW_SECTIONS.partner)),
+    registerCommand(s, 'securityPosture.refreshSecureScore', () => refresh(viewSpec('secureScore').sections)),
+    registerCommand(s, 'securityPosture.refreshControls', () => refresh(viewSpec('controls').sections)),
+    registerCommand(s, 'securityPosture.refreshAlerts', () => refresh(viewSpec('alerts').sections)),
+    registerCommand(s, 'securityPosture.refreshPartner', () => refresh(viewSpec('partner').sections)),
     registerCommand(s, 'securityPosture.loadMore', (severity: string) => s.store.loadMoreAlerts(severity)),
     registerCommand(s, 'securityPosture.groupControlsBy', async () => {
       const current = s.settings().groupBy;

@@ -2,7 +2,6 @@
 // Alerts view's badge) counts new high-severity alerts, one notification announces them with
 // "Open", "Assign to Me" and "Resolve", one announces a Secure Score drop with "What Changed".
 import * as vscode from 'vscode';
-import { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import { dateTime, day, percent, points, safeLabel, serviceSourceName } from '../model/format';
 import { graphWatchSource, PostureWatch, type ScoreDrop, type WatchMemory } from '../model/watch';
@@ -53,7 +52,7 @@ export function registerWatch(s: Services): vscode.Disposable[] {
   };
 
   const watch = new PostureWatch({
-    source: () => (s.connection.graph && s.store.currentTenantKey ? graphWatchSource(new SecurityApi(s.connection.graph)) : undefined),
+    source: () => (s.connection.tenant ? graphWatchSource(s.connection.tenant.security) : undefined),
     load: () => {
       const key = memoryKey();
       return (key && s.context.globalState.get<WatchMemory>(key)) || {};
@@ -78,7 +77,7 @@ export function registerWatch(s: Services): vscode.Disposable[] {
     log: message => s.log.warn(message),
   });
 
-  const update = () => watch.setActive(Object.values(s.views).some(v => v.view.visible) && s.settings().watchIntervalMinutes > 0);
+  const update = () => watch.setActive(s.scheduler.visible && s.settings().watchIntervalMinutes > 0);
   // Settings and the connection are re-read by the composition root's own listeners: look after them.
   const later = (f: () => void) => () => void setImmediate(f);
   const restart = later(() => {
@@ -89,7 +88,7 @@ export function registerWatch(s: Services): vscode.Disposable[] {
   update();
   return [
     { dispose: () => watch.dispose() },
-    ...Object.values(s.views).map(v => v.view.onDidChangeVisibility(update)),
+    s.scheduler.onDidChange(update),
     s.store.onDidChange(() => {
       if (s.store.currentTenantKey !== tenant) {
         tenant = s.store.currentTenantKey;

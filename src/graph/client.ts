@@ -2,10 +2,9 @@
 // typed GET / paging / PATCH / POST / $batch with uniform error handling.
 import { Client, HTTPMessageHandler, ResponseType, RetryHandler, RetryHandlerOptions, type Middleware, type MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { TokenCredential } from '../auth/tokenCredential';
-import type { Caller } from '../sample/protocol';
 import type { Cloud } from './clouds';
 import { AREA_PERMISSIONS, PostureError, errorFromException, errorFromResponse, parseRetryAfter, type ApiArea } from './errors';
-import { AuthMiddleware, InProcessHandler, ScopeOption, SignalOption, TimeoutMiddleware, VerbatimUrlOption, type InProcessGraph } from './middleware';
+import { AuthMiddleware, ScopeOption, SignalOption, TimeoutMiddleware, VerbatimUrlOption } from './middleware';
 import type { ODataCollection } from './types';
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -65,14 +64,20 @@ export interface GraphServiceOptions {
   credential?: TokenCredential & { invalidate?(): void };
   /** Scopes for an area: delegated scopes per feature, or `<graph>/.default` for app-only. */
   scopesFor?: (area: ApiArea, write: boolean) => string[];
-  /** Sample mode: answer in-process. */
-  inProcess?: { graph: InProcessGraph; caller: Caller };
+  /**
+   * The final handler that answers requests: HTTP by default. The transport port: the sample
+   * tenant plugs its in-process engine in here (see SampleTransport).
+   */
+  transport?: GraphTransport;
   log?: Logger;
   timeoutMs?: number;
   maxRetries?: number;
   /** Upper bound on pages followed for one collection (a loop guard). */
   maxPages?: number;
 }
+
+/** A Graph client middleware that answers a request (sets `context.response`) instead of passing it on. */
+export type GraphTransport = Middleware;
 
 export const BATCH_LIMIT = 20;
 /**
@@ -106,9 +111,7 @@ export class GraphService {
         await finalHandler.execute(context);
       },
     };
-    const finalHandler: Middleware = options.inProcess
-      ? new InProcessHandler(options.inProcess.graph, options.inProcess.caller)
-      : new HTTPMessageHandler();
+    const finalHandler: Middleware = options.transport ?? new HTTPMessageHandler();
     // Retry 429/503/504 honouring Retry-After (fractional seconds are fine: the handler uses Number()).
     // POSTs are not retried on 5xx: a comment may already have been written.
     const retry = new RetryHandler(new RetryHandlerOptions(1, options.maxRetries ?? 3, (_delay, _attempt, request, fetchOptions, response) => {

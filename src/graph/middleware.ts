@@ -1,8 +1,7 @@
 // Middleware for the Graph client: bearer tokens (only for the configured Graph origin),
-// per-request timeouts, and the sample tenant as a final handler answering in-process.
+// per-request timeouts.
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { AccessToken, TokenCredential } from '../auth/tokenCredential';
-import type { Caller, EngineRequest } from '../sample/protocol';
 import { errorFromException, PostureError } from './errors';
 
 /** Per-request option telling the auth middleware which scopes the call needs. */
@@ -121,36 +120,5 @@ export class TimeoutMiddleware extends ChainLink {
       }
       throw failure;
     }
-  }
-}
-
-/** The engine surface the sample handler needs (the sample tenant's GraphEngine). */
-export interface InProcessGraph {
-  handle(req: EngineRequest, caller: Caller): { status: number; headers: Record<string, string>; body?: unknown };
-}
-
-/**
- * Final handler for the sample tenant: the request goes through the same client, middleware
- * and response handling as a real one, and is answered in-process instead of over HTTP.
- */
-export class InProcessHandler implements Middleware {
-  constructor(private readonly graph: InProcessGraph, private readonly caller: Caller) {}
-
-  async execute(context: Context): Promise<void> {
-    const options = context.options ?? {};
-    const headers: Record<string, string> = {};
-    new Headers(options.headers as HeadersInit | undefined).forEach((value, key) => (headers[key] = value));
-    let body: unknown;
-    if (typeof options.body === 'string' && options.body.length > 0) {
-      body = JSON.parse(options.body);
-    }
-    // Yield like a real request would, so callers never depend on synchronous answers.
-    await new Promise(resolve => setImmediate(resolve));
-    if (options.signal?.aborted) {
-      throw options.signal.reason ?? new DOMException('Aborted', 'AbortError');
-    }
-    const res = this.graph.handle({ method: (options.method ?? 'GET').toUpperCase(), url: requestUrl(context), headers, body }, this.caller);
-    const text = res.body === undefined ? null : JSON.stringify(res.body);
-    context.response = new Response(res.status === 204 ? null : text, { status: res.status, headers: res.headers });
   }
 }

@@ -6,8 +6,8 @@ import { latestStateUpdate } from './controls';
 import { controlStateName, normalizeControlState } from './format';
 import { categoryName, type ScoreHistory } from './history';
 import { CATEGORIES, comparisons, num, sortSnapshots } from './secureScore';
+import { round2, percentOf } from './numbers';
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 const EPSILON = 0.005;
 
 /** States that stand for an admin's decision rather than measured configuration. */
@@ -233,9 +233,8 @@ export function projectScore(scores: SecureScore[], profiles: SecureScoreControl
   controls.sort((x, y) => y.gain - x.gain || x.title.localeCompare(y.title));
   const gainWanted = controls.reduce((sum, c) => sum + c.gain, 0);
   const projected = Math.min(max, current + gainWanted);
-  const pct = (n: number) => (max > 0 ? (n / max) * 100 : 0);
-  const percent = round2(pct(current));
-  const projectedPercent = round2(pct(projected));
+  const percent = round2(percentOf(current, max));
+  const projectedPercent = round2(percentOf(projected, max));
   return {
     current: round2(current),
     max: round2(max),

@@ -1,23 +1,23 @@
-// Carrying out planned changes and turning Graph's answers into a per-item report. No `vscode`
+// Carrying out checked changes and turning Graph's answers into a per-item report. No `vscode`
 // import: the command layer adds the prompts, progress and row updates around it.
 import type { WriteApi } from '../graph/writes';
 import type { SecureScoreControlProfile, SecurityAlert } from '../graph/types';
-import { controlPatchBody, controlRefusal, hasComment, type AlertPlan, type ControlStateChange, type ItemResult } from './updates';
+import { controlPatchBody, controlRefusal, hasComment, type AlertPreview, type ControlStateChange, type ItemResult } from './updates';
 
 /**
  * PATCHes the alerts that change, then adds the comment where the PATCH worked (or none was
- * needed) and the alert does not carry it yet. Unchanged plans are reported as such.
+ * needed) and the alert does not carry it yet. Unchanged previews are reported as such.
  */
-export async function applyAlertPlans(api: Pick<WriteApi, 'patchAlerts' | 'addComments'>, plans: AlertPlan[], signal?: AbortSignal): Promise<ItemResult<SecurityAlert>[]> {
-  const work = plans.filter(p => !p.unchanged);
+export async function applyAlertPreviews(api: Pick<WriteApi, 'patchAlerts' | 'addComments'>, previews: AlertPreview[], signal?: AbortSignal): Promise<ItemResult<SecurityAlert>[]> {
+  const work = previews.filter(p => !p.unchanged);
   const patched = await api.patchAlerts(work.filter(p => Object.keys(p.patch).length > 0).map(p => ({ id: p.alert.id, patch: p.patch })), signal);
   const current = new Map(work.map(p => [p.alert.id, patched.get(p.alert.id)?.body ?? p.alert]));
   const comments = work.filter(p => p.comment && (patched.get(p.alert.id)?.ok ?? true) && !hasComment(current.get(p.alert.id)!, p.comment));
   const commented = comments.length > 0 ? await api.addComments(comments.map(p => ({ id: p.alert.id, comment: p.comment! })), signal) : new Map();
-  return plans.map((plan): ItemResult<SecurityAlert> => {
-    const id = plan.alert.id;
-    const title = plan.alert.title;
-    if (plan.unchanged) {
+  return previews.map((preview): ItemResult<SecurityAlert> => {
+    const id = preview.alert.id;
+    const title = preview.alert.title;
+    if (preview.unchanged) {
       return { id, title, outcome: 'unchanged' };
     }
     const patch = patched.get(id);

@@ -3,6 +3,7 @@
 import type { SecureScore, SecureScoreControlProfile, SecureScoreControlStateUpdate } from '../graph/types';
 import { CONTROL_STATE_NAMES, humanize, normalizeControlState } from './format';
 import { num } from './secureScore';
+import { round2 } from './numbers';
 
 export type GroupBy = 'category' | 'service' | 'state';
 
@@ -102,7 +103,7 @@ export function groupControls(rows: ControlRow[], groupBy: GroupBy, showDeprecat
       key,
       label: groupBy === 'state' ? CONTROL_STATE_NAMES[key] ?? humanize(key) : key,
       rows: list.sort((a, b) => a.rank - b.rank || a.title.localeCompare(b.title)),
-      earned: Math.round(list.reduce((sum, r) => sum + (r.earned ?? 0), 0) * 100) / 100,
-      max: Math.round(list.reduce((sum, r) => sum + r.max, 0) * 100) / 100,
+      earned: round2(list.reduce((sum, r) => sum + (r.earned ?? 0), 0)),
+      max: round2(list.reduce((sum, r) => sum + r.max, 0)),
     }));
 }

@@ -4,6 +4,7 @@
 // No `vscode` import: the file store lives in historyStore.ts, the math here is unit-tested.
 import type { SecureScore, SecurityScoreHistory } from '../graph/types';
 import { CATEGORIES, num } from './secureScore';
+import { round2 } from './numbers';
 
 export const HISTORY_FORMAT = 'security-posture-history';
 export const HISTORY_VERSION = 1;
@@ -53,7 +54,6 @@ export const HISTORY_RANGES: HistoryRange[] = ['7', '30', '90', 'all'];
 export class HistoryFormatError extends Error {}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function emptyHistory(tenantId = ''): ScoreHistory {
   return { format: HISTORY_FORMAT, version: HISTORY_VERSION, tenantId, controls: [], days: [], partner: [] };

@@ -10,7 +10,7 @@ import {
   emptyHistory, HistoryFormatError, mergeHistories, mergePartnerHistory, mergeSnapshots, parseHistory,
   type MergeResult, type ScoreHistory,
 } from './history';
-import type { PostureStore } from './store';
+import type { StoreView } from './store';
 
 export interface HistoryLog {
   info(message: string): void;
@@ -27,7 +27,7 @@ export class HistoryService {
   constructor(private readonly dir: string, private readonly log: HistoryLog = { info: () => undefined, warn: () => undefined }) {}
 
   /** Follows the store: loads the history of its tenant and merges what each refresh brings. */
-  attach(store: PostureStore): void {
+  attach(store: StoreView): void {
     this.subscription?.dispose();
     this.subscription = store.onDidChange(ids => {
       const tenantKey = store.currentTenantKey;

@@ -2,7 +2,8 @@
 // new value) while a write is in flight, and improvement actions stay "awaiting Microsoft sync"
 // until a later Secure Score snapshot reflects the new state (that takes 24-48 h).
 import type { SecureScore } from '../graph/types';
-import type { CacheStorage } from './store';
+import { sortSnapshots } from './secureScore';
+import type { CacheStorage, StoreView } from './store';
 
 export type PendingKind = 'control' | 'alert' | 'partnerAlert';
 
@@ -63,25 +64,41 @@ export class PendingUpdates {
     this.fire(['control']);
   }
 
+  /** The control's mark, if it still waits for Microsoft's sync. */
+  awaitingSync(controlId: string): AwaitingSync | undefined {
+    return this.awaiting[controlId];
+  }
+
   /**
-   * Whether the control still waits for Microsoft: no snapshot newer than the change yet, or the
-   * newest one does not show the points the new state implies. Clears the mark once reflected.
+   * Clears the marks the newest snapshot reflects: one newer than the change that shows the points
+   * the new state implies. Called when scores arrive, never while rendering. Returns the cleared ids.
    */
-  awaitingSync(controlId: string, latest: SecureScore | undefined, maxScore: number): AwaitingSync | undefined {
-    const mark = this.awaiting[controlId];
-    if (!mark) {
-      return undefined;
-    }
-    const newer = latest && Date.parse(latest.createdDateTime) > Date.parse(mark.since);
-    const score = latest?.controlScores?.find(c => c.controlName === controlId)?.score;
-    const reflected = newer && (mark.state === 'ThirdParty' || mark.state === 'Reviewed' ? score !== undefined && score >= maxScore
-      : mark.state === 'Ignored' ? score === undefined || score === 0 : true);
-    if (reflected) {
+  reconcile(latest: SecureScore | undefined, maxScoreOf: (controlId: string) => number | undefined): string[] {
+    const cleared = Object.entries(this.awaiting).filter(([controlId, mark]) => {
+      const newer = latest && Date.parse(latest.createdDateTime) > Date.parse(mark.since);
+      const score = latest?.controlScores?.find(c => c.controlName === controlId)?.score;
+      const max = maxScoreOf(controlId);
+      return newer && (mark.state === 'ThirdParty' || mark.state === 'Reviewed' ? score !== undefined && max !== undefined && score >= max
+        : mark.state === 'Ignored' ? score === undefined || score === 0 : true);
+    }).map(([controlId]) => controlId);
+    for (const controlId of cleared) {
       delete this.awaiting[controlId];
-      this.save();
-      return undefined;
     }
-    return mark;
+    if (cleared.length > 0) {
+      this.save();
+      this.fire(['control']);
+    }
+    return cleared;
+  }
+
+  /** Reconciles the current tenant's marks whenever its scores or profiles arrive. */
+  follow(store: StoreView): { dispose(): void } {
+    return store.onDidChange(ids => {
+      if (store.currentTenantKey === this.tenantKey && (ids.includes('scores') || ids.includes('profiles'))) {
+        const profiles = store.get('profiles').data ?? [];
+        this.reconcile(sortSnapshots(store.get('scores').data ?? [])[0], id => profiles.find(p => p.id === id)?.maxScore);
+      }
+    });
   }
 
   private save(): void {

@@ -13,6 +13,7 @@ import {
 import { customerRow, sortCustomers, sortRequirements, type CustomerRow } from './partner';
 import { num, sortSnapshots, summarizeSecureScore } from './secureScore';
 import type { AlertsData } from './store';
+import { round2 } from './numbers';
 
 export interface ReportInput {
   generatedAt: Date;
@@ -95,7 +96,7 @@ export function topActions(profiles: SecureScoreControlProfile[], scores: Secure
   const latest = sortSnapshots(scores)[0];
   return buildControlRows(profiles, latest)
     .filter(r => !r.deprecated && r.state === 'Default')
-    .map(r => ({ ...r, available: Math.round((r.max - (r.earned ?? 0)) * 100) / 100 }))
+    .map(r => ({ ...r, available: round2(r.max - (r.earned ?? 0)) }))
     .filter(r => r.available > 0)
     .sort((a, b) => b.available - a.available || a.rank - b.rank || a.title.localeCompare(b.title))
     .slice(0, limit);
@@ -237,7 +238,7 @@ export function controlProfilesCsv(input: ReportInput): string {
     ['id', 'title', 'category', 'service', 'tier', 'actionType', 'rank', 'pointsEarned', 'maxScore', 'pointsAvailable', 'state', 'stateName', 'userImpact', 'implementationCost', 'deprecated', 'updatableThroughGraph', 'threats', 'lastStateChange', 'assignedTo', 'actionUrl'],
     rows.map(r => [
       r.id, r.title, r.category, r.service, r.tier, r.actionType, r.rank === Number.MAX_SAFE_INTEGER ? null : r.rank, r.earned ?? null, r.max,
-      Math.round((r.max - (r.earned ?? 0)) * 100) / 100, r.state, controlStateName(r.state), r.userImpact, r.implementationCost, r.deprecated, r.updatable,
+      round2(r.max - (r.earned ?? 0)), r.state, controlStateName(r.state), r.userImpact, r.implementationCost, r.deprecated, r.updatable,
       (r.profile.threats ?? []).join('; '), r.lastUpdate?.updatedDateTime ?? null, r.lastUpdate?.assignedTo ?? null, r.profile.actionUrl,
     ]),
   );

@@ -3,6 +3,7 @@
 // numbers are known to drift from the portal; summing controls matches it).
 import type { ControlScore, SecureScore, SecureScoreControlProfile } from '../graph/types';
 import { comparisonName } from './format';
+import { round2, percentOf } from './numbers';
 
 export const CATEGORIES = ['Identity', 'Data', 'Device', 'Apps', 'Infrastructure'] as const;
 
@@ -45,8 +46,6 @@ export function num(value: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-const pct = (score: number, max: number) => (max > 0 ? (score / max) * 100 : 0);
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Snapshots newest first, whatever order they came in; rows without a date are dropped. */
 export function sortSnapshots(scores: SecureScore[]): SecureScore[] {
@@ -73,7 +72,7 @@ export function categoryPoints(snapshot: SecureScore, profiles: SecureScoreContr
     entry.max += controlMax(control, byId) ?? 0;
     totals.set(category, entry);
   }
-  return [...totals].map(([category, t]) => ({ category, score: round2(t.score), max: round2(t.max), percent: round2(pct(t.score, t.max)) }));
+  return [...totals].map(([category, t]) => ({ category, score: round2(t.score), max: round2(t.max), percent: round2(percentOf(t.score, t.max)) }));
 }
 
 export function comparisons(snapshot: SecureScore, ownPercent: number): Comparison[] {
@@ -103,7 +102,7 @@ export function summarizeSecureScore(scores: SecureScore[], profiles: SecureScor
   }
   const current = num(latest.currentScore);
   const max = num(latest.maxScore);
-  const percent = round2(pct(current, max));
+  const percent = round2(percentOf(current, max));
   const previous = sorted[1];
   const summary: SecureScoreSummary = {
     tenantId: latest.azureTenantId,
@@ -119,7 +118,7 @@ export function summarizeSecureScore(scores: SecureScore[], profiles: SecureScor
   };
   if (previous) {
     summary.deltaPoints = round2(current - num(previous.currentScore));
-    summary.deltaPercent = round2(percent - pct(num(previous.currentScore), num(previous.maxScore)));
+    summary.deltaPercent = round2(percent - percentOf(num(previous.currentScore), num(previous.maxScore)));
     summary.previousDate = previous.createdDateTime;
   }
   return summary;

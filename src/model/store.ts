@@ -57,11 +57,32 @@ interface CacheEntry<T> {
   data: T;
 }
 
+/**
+ * What views, panels and commands use of a store: the current tenant's store, whichever tenant
+ * that is (see CurrentStore), or one tenant context's own.
+ */
+export interface StoreView {
+  onDidChange(listener: (ids: SectionId[]) => void): { dispose(): void };
+  onDidPatchAlert(listener: (alert: SecurityAlert) => void): { dispose(): void };
+  readonly listenerCount: number;
+  get<K extends SectionId>(id: K): Section<SectionData[K]>;
+  readonly connected: boolean;
+  readonly currentTenantKey: string | undefined;
+  readonly alertsFilter: AlertFilter;
+  configureAlerts(filter: AlertFilter, pageSize: number): boolean;
+  refresh(ids?: SectionId[]): Promise<void>;
+  loadMoreAlerts(severity: string): Promise<void>;
+  patchAlert(alert: SecurityAlert): void;
+  replaceProfile(profile: SecureScoreControlProfile): void;
+  replacePartnerAlert(alert: PartnerSecurityAlert): void;
+  forget(tenantKey: string): Promise<void>;
+}
+
 const CACHE_PREFIX = 'securityPosture.cache/';
 const CACHE_VERSION = 1;
 const RESAVE_UNCHANGED_MS = 10 * 60_000;
 
-export class PostureStore {
+export class PostureStore implements StoreView {
   private readonly sections = new Map<SectionId, Section<unknown>>();
   private readonly inflight = new Map<SectionId, AbortController>();
   private readonly listeners = new Set<(ids: SectionId[]) => void>();

@@ -1,5 +1,5 @@
 // What a user can change, checked before anything is sent: control profile states, alert triage,
-// partner alert status. Also the dry-run plan of a bulk change and the per-item report.
+// partner alert status. Also the dry-run preview of a bulk change and the per-item report.
 import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { alertStatusName, classificationName, CONTROL_STATE_NAMES, humanize, partnerAlertStatusName } from './format';
 import { latestStateUpdate } from './controls';
@@ -127,7 +127,7 @@ export interface FieldDiff {
   to: string;
 }
 
-export interface AlertPlan {
+export interface AlertPreview {
   alert: SecurityAlert;
   /** The PATCH body: only properties that change. */
   patch: Record<string, string | null>;
@@ -137,7 +137,7 @@ export interface AlertPlan {
 }
 
 /** Dry run: what each alert would change from and to; alerts already in that state are "unchanged". */
-export function planAlertChanges(alerts: SecurityAlert[], change: AlertChange): AlertPlan[] {
+export function previewAlertChanges(alerts: SecurityAlert[], change: AlertChange): AlertPreview[] {
   return alerts.map(alert => {
     const patch: Record<string, string | null> = {};
     const diffs: FieldDiff[] = [];

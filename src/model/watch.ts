@@ -6,6 +6,7 @@ import { errorFromException, isCancellation } from '../graph/errors';
 import type { SecurityApi } from '../graph/security';
 import type { SecureScore, SecurityAlert } from '../graph/types';
 import { num } from './secureScore';
+import { round2, percentOf } from './numbers';
 
 export interface Clock {
   now(): Date;
@@ -262,7 +263,5 @@ export class PostureWatch {
 }
 
 export function scoreDrop(from: ScorePoint, to: ScorePoint): ScoreDrop {
-  const pct = (p: ScorePoint) => (p.max > 0 ? (p.current / p.max) * 100 : 0);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { from, to, points: round(from.current - to.current), percent: round(pct(from) - pct(to)) };
+  return { from, to, points: round2(from.current - to.current), percent: round2(percentOf(from.current, from.max) - percentOf(to.current, to.max)) };
 }

@@ -2,3 +2,4 @@
 // engine, loaded only when someone explores the sample tenant.
 export { generateTenant } from './generator';
 export { GraphEngine } from './engine';
+export { inProcessConnection } from './transport';

@@ -4,13 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from './protocol';
-import type {
-  PartnerSecurityAlert,
-  SecureScoreControlProfile,
-  SecureScoreControlStateUpdate,
-  SecurityAlert,
-  TenantDataset,
-} from '../graph/types';
+import type { PartnerSecurityAlert, SecureScoreControlProfile, SecureScoreControlStateUpdate, SecurityAlert } from '../graph/types';
+import type { TenantDataset } from './dataset';
 import { GraphError, badRequest, graphErrorResponse } from './errors';
 import {
   OPTION_NAMES,

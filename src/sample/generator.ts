@@ -2,24 +2,8 @@
 // security score, customers, partner alerts, 90 days of Secure Score, control profiles and Defender
 // alerts. Everything is derived from a seed and a "now", so the same options give the same dataset.
 
-import type {
-  AlertComment,
-  AlertEvidence,
-  AverageComparativeScore,
-  ControlScore,
-  CustomerInsight,
-  PartnerActivityLog,
-  PartnerSecurityAlert,
-  PartnerSecurityScore,
-  SecureScore,
-  SecureScoreControlProfile,
-  SecureScoreControlStateUpdate,
-  SecurityAlert,
-  SecurityRequirement,
-  SecurityScoreHistory,
-  SecurityVendorInformation,
-  TenantDataset,
-} from '../graph/types';
+import type { AlertComment, AlertEvidence, AverageComparativeScore, ControlScore, CustomerInsight, PartnerActivityLog, PartnerSecurityAlert, PartnerSecurityScore, SecureScore, SecureScoreControlProfile, SecureScoreControlStateUpdate, SecurityAlert, SecurityRequirement, SecurityScoreHistory, SecurityVendorInformation } from '../graph/types';
+import type { TenantDataset } from './dataset';
 import {
   ALERT_TEMPLATES,
   COMPANY_PREFIXES,

@@ -3,7 +3,7 @@
 // that prove views, tooltips, links, messages and webviews show them as text and never run them.
 // Kept as they are: ids, keys and timestamps (Graph's own GUIDs and DateTimeOffsets), and the
 // alert severity and status the views query by.
-import type { TenantDataset } from '../graph/types';
+import type { TenantDataset } from './dataset';
 
 /** What a payload that ran would do: the tests look for this mark. */
 export const PWNED_SCRIPT = "window.__spPwned=1;var s=document.getElementById('sp-sentinel');if(s)s.textContent='pwned'";

@@ -7,6 +7,7 @@ import { age, alertStatusName, classificationName, dateTime, serviceSourceName, 
 import type { AlertGroup } from '../model/store';
 import { icon, type Node, Row, tooltip } from './node';
 import { asOfText, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
+import { contextValue, valueFlag } from './contextValues';
 
 const SEVERITY_ICON: Record<string, [string, string | undefined]> = {
   high: ['flame', 'charts.red'],
@@ -33,7 +34,7 @@ export function alertsRoots(ctx: ViewContext): Node[] {
     label: 'Filter',
     description: `${describeAlertFilter(data.filter)}${asOf ? ` · ${asOf}` : ''}`,
     icon: icon('filter'),
-    contextValue: 'alertFilter',
+    contextValue: contextValue('alertFilter'),
     command: { command: 'securityPosture.setAlertFilter', title: 'Filter Alerts…' },
     tooltip: tooltip(t => t.heading('Alerts shown').field('Filter', describeAlertFilter(data.filter)).paragraph('Click to change the filter.')),
   }));
@@ -49,8 +50,8 @@ export function alertsRoots(ctx: ViewContext): Node[] {
       label: `${severityName(group.severity)} (${total})`,
       description: group.items.length < total ? `${group.items.length} loaded` : '',
       icon: icon(iconId, color),
-      contextValue: `alertGroup+sev-${group.severity}`,
-      data: { severity: group.severity },
+      contextValue: contextValue('alertGroup', valueFlag('sev', group.severity)),
+      entity: { kind: 'alertGroup', severity: group.severity },
       children: parent => groupChildren(ctx, group, parent),
     }));
   }
@@ -61,7 +62,7 @@ function groupChildren(ctx: ViewContext, group: AlertGroup, parent: Node): Node[
   const now = ctx.now();
   const nodes: Node[] = group.items.map(alert => alertNode(ctx, alert, parent, now));
   if (group.error) {
-    nodes.push(new Row(`${parent.id}/more-error`, parent, { label: 'Could not load more', description: group.error.message, icon: icon('error', 'list.errorForeground'), contextValue: 'error' }));
+    nodes.push(new Row(`${parent.id}/more-error`, parent, { label: 'Could not load more', description: group.error.message, icon: icon('error', 'list.errorForeground'), contextValue: contextValue('error') }));
   }
   if (group.nextLink) {
     const total = group.count;
@@ -69,7 +70,7 @@ function groupChildren(ctx: ViewContext, group: AlertGroup, parent: Node): Node[
       label: group.loadingMore ? 'Loading…' : 'Load more',
       description: total !== undefined ? `${group.items.length} of ${total} shown` : `${group.items.length} shown`,
       icon: icon(group.loadingMore ? 'loading~spin' : 'more'),
-      contextValue: 'loadMore',
+      contextValue: contextValue('loadMore'),
       command: group.loadingMore ? undefined : { command: 'securityPosture.loadMore', title: 'Load More', arguments: [group.severity] },
     }));
   }
@@ -77,18 +78,8 @@ function groupChildren(ctx: ViewContext, group: AlertGroup, parent: Node): Node[
 }
 
 export function alertContextValue(alert: SecurityAlert): string {
-  return [
-    'alert',
-    `sev-${safeToken(alert.severity)}`,
-    `status-${safeToken(alert.status)}`,
-    alert.assignedTo ? 'assigned' : 'unassigned',
-    isHttpsUrl(alert.alertWebUrl) ? 'hasWebUrl' : '',
-    isHttpsUrl(alert.incidentWebUrl) ? 'hasIncidentUrl' : '',
-  ].filter(Boolean).join('+');
-}
-
-function safeToken(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/[^A-Za-z0-9]/g, '') : 'unknown';
+  return contextValue('alert', valueFlag('sev', alert.severity), valueFlag('status', alert.status), alert.assignedTo ? 'assigned' : 'unassigned',
+    isHttpsUrl(alert.alertWebUrl) && 'hasWebUrl', isHttpsUrl(alert.incidentWebUrl) && 'hasIncidentUrl');
 }
 
 /** `id` differs from alertNodeId where one alert shows twice (query rows). */
@@ -101,7 +92,7 @@ export function alertNode(ctx: ViewContext, alert: SecurityAlert, parent: Node |
     icon: inFlight ? icon('loading~spin') : alert.status === 'resolved' ? icon('pass', 'testing.iconPassed') : icon(iconId, color),
     contextValue: alertContextValue(alert),
     copyValue: alert.id,
-    data: alert,
+    entity: { kind: 'alert', alert },
     tooltip: tooltip(t => t.heading(alert.title || '(untitled alert)')
       .field('Severity', severityName(alert.severity))
       .field('Status', alertStatusName(alert.status))

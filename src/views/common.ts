@@ -4,11 +4,12 @@ import type { Section } from '../model/store';
 import type { Settings } from '../settings';
 import { age, dateTime } from '../model/format';
 import { errorRow, icon, Node, Row, tooltip } from './node';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import type { PendingUpdates } from '../model/pending';
+import { contextValue } from './contextValues';
 
 export interface ViewContext {
-  store: PostureStore;
+  store: StoreView;
   pending: PendingUpdates;
   settings(): Settings;
   /** Prefix of every node id: data source + tenant, so ids never collide across tenants. */
@@ -35,7 +36,7 @@ export function statusRows(section: Section<unknown>, what: string, id: string, 
       label: 'Partial results',
       description: `${names.join(', ')} did not answer; the rest is shown`,
       icon: icon('warning', 'list.warningForeground'),
-      contextValue: 'warning',
+      contextValue: contextValue('warning'),
       tooltip: tooltip(t => t.heading('Microsoft Graph returned partial results (206)').paragraph(`These providers failed: ${names.join(', ')}. Refresh to try again.`)),
     }));
   }
@@ -59,7 +60,7 @@ export function loadingRow(id: string, parent: Node | undefined, what: string): 
 }
 
 export function emptyRow(id: string, parent: Node | undefined, label: string, description?: string): Row {
-  return new Row(id, parent, { label, description, icon: icon('info'), contextValue: 'empty' });
+  return new Row(id, parent, { label, description, icon: icon('info'), contextValue: contextValue('empty') });
 }
 
 export const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;

@@ -1,6 +1,5 @@
 // The Improvement Actions view: control profiles grouped (category / service / state), ranked,
 // with points earned of max from today's snapshot and the current state.
-import type { SecureScore } from '../graph/types';
 import { buildControlRows, groupControls, type ControlRow } from '../model/controls';
 import { controlStateName, dateTime, plainText, points, safeLabel } from '../model/format';
 import { sortSnapshots } from '../model/secureScore';
@@ -8,6 +7,7 @@ import { isHttpsUrl } from '../graph/clouds';
 import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
 import { categoryIcon } from './secureScoreView';
+import { contextValue, valueFlag } from './contextValues';
 
 export function controlRows(ctx: ViewContext): ControlRow[] {
   const profiles = ctx.store.get('profiles').data ?? [];
@@ -27,7 +27,7 @@ export function controlsRoots(ctx: ViewContext): Node[] {
     return rows.length ? rows : section.status === 'loading' ? [loadingRow(`${id}/loading`, undefined, 'improvement actions')] : [];
   }
   const settings = ctx.settings();
-  // Today's snapshot, found once per render: every row joins with it and checks its sync mark.
+  // Today's snapshot, found once per render: every row joins with it.
   const latest = sortSnapshots(ctx.store.get('scores').data ?? [])[0];
   const groups = groupControls(buildControlRows(section.data, latest), settings.groupBy, settings.showDeprecated);
   if (groups.length === 0) {
@@ -39,8 +39,8 @@ export function controlsRoots(ctx: ViewContext): Node[] {
       label: group.label,
       description: `${points(group.earned)} / ${points(group.max)} points · ${group.rows.length} action${group.rows.length === 1 ? '' : 's'}${asOf && section.stale ? ` · ${asOf}` : ''}`,
       icon: icon(settings.groupBy === 'category' ? categoryIcon(group.key) : settings.groupBy === 'state' ? stateIcon(group.key).id : 'symbol-namespace'),
-      contextValue: 'controlGroup',
-      children: parent => group.rows.map(row => controlNode(ctx, row, parent, latest)),
+      contextValue: contextValue('controlGroup'),
+      children: parent => group.rows.map(row => controlNode(ctx, row, parent)),
     }));
   }
   return rows;
@@ -56,22 +56,17 @@ function stateIcon(state: string) {
   }
 }
 
-export function controlContextValue(row: ControlRow): string {
-  return [
-    'controlProfile',
-    row.updatable ? 'updatable' : 'readonly',
-    `state-${row.state.replace(/[^A-Za-z]/g, '')}`,
-    row.deprecated ? 'deprecated' : '',
-    isHttpsUrl(row.profile.actionUrl) ? 'hasActionUrl' : '',
-  ].filter(Boolean).join('+');
+export function controlContextValue(row: ControlRow, awaitingSync = false): string {
+  return contextValue('controlProfile', row.updatable ? 'updatable' : 'readonly', valueFlag('state', row.state), row.deprecated && 'deprecated',
+    isHttpsUrl(row.profile.actionUrl) && 'hasActionUrl', awaitingSync && 'awaitingSync');
 }
 
-export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | undefined, latest: SecureScore | undefined): Row {
+export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | undefined): Row {
   const earned = row.earned === undefined ? '–' : points(row.earned);
   const done = row.earned !== undefined && row.max > 0 && row.earned >= row.max;
   const update = row.lastUpdate;
   const inFlight = ctx.pending.get('control', row.id);
-  const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id, latest, row.max);
+  const awaiting = inFlight ? undefined : ctx.pending.awaitingSync(row.id);
   const history = (row.profile.controlStateUpdates ?? []).filter(u => u.updatedDateTime || u.state !== 'Default');
   const id = controlNodeId(ctx, row);
   return new Row(id, parent, {
@@ -80,19 +75,19 @@ export function controlNode(ctx: ViewContext, row: ControlRow, parent: Node | un
       ? `Updating… → ${inFlight.value}`
       : `${earned} / ${points(row.max)} · ${row.userImpact} impact · ${row.implementationCost} cost · ${controlStateName(row.state)}${awaiting ? ' · awaiting Microsoft sync' : ''}${row.deprecated ? ' · deprecated' : ''}`,
     icon: inFlight ? icon('loading~spin') : awaiting ? icon('sync', 'list.warningForeground') : row.state === 'Default' && done ? icon('pass', 'testing.iconPassed') : stateIcon(row.state),
-    contextValue: controlContextValue(row) + (awaiting ? '+awaitingSync' : ''),
+    contextValue: controlContextValue(row, !!awaiting),
     children: history.length > 1 || (history.length === 1 && history[0].state !== 'Default')
       ? p => [...history].reverse().map((u, i) => new Row(`${id}/history/${history.length - 1 - i}`, p, {
         label: `${controlStateName(u.state)}`,
         description: [dateTime(u.updatedDateTime), u.updatedBy ? `by ${u.updatedBy}` : '', u.assignedTo ? `→ ${u.assignedTo}` : '', u.comment ? `"${u.comment}"` : ''].filter(Boolean).join(' · '),
         icon: icon('history'),
-        contextValue: 'detail',
+        contextValue: contextValue('detail'),
         copyValue: u.comment ?? '',
         tooltip: tooltip(t => t.heading(controlStateName(u.state)).field('When', dateTime(u.updatedDateTime)).field('By', u.updatedBy).field('Assigned to', u.assignedTo).field('Comment', u.comment)),
       }))
       : undefined,
     copyValue: row.id,
-    data: row.profile,
+    entity: { kind: 'controlProfile', profile: row.profile },
     planned: row.deprecated ? undefined : ctx.isPlanned(row.id),
     tooltip: tooltip(t => {
       t.heading(row.title)

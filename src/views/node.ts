@@ -3,7 +3,22 @@
 // built with appendText (which escapes), links are offered only for https URLs.
 import * as vscode from 'vscode';
 import type { PostureError } from '../graph/errors';
+import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert, SecurityRequirement } from '../graph/types';
+import type { QueryResult } from '../model/alertQueries';
 import { safeLabel } from '../model/format';
+import type { CustomerRow } from '../model/partner';
+import { contextValue } from './contextValues';
+
+/** What a row stands for, for the commands run on it. */
+export type RowEntity =
+  | { kind: 'controlProfile'; profile: SecureScoreControlProfile }
+  | { kind: 'alert'; alert: SecurityAlert }
+  | { kind: 'alertGroup'; severity: string }
+  | { kind: 'alertQuery'; query: QueryResult }
+  | { kind: 'partnerAlert'; alert: PartnerSecurityAlert }
+  | { kind: 'requirement'; requirement: SecurityRequirement }
+  | { kind: 'customer'; customer: CustomerRow }
+  | { kind: 'category'; category: string };
 
 export abstract class Node {
   constructor(readonly id: string, readonly parent?: Node) {}
@@ -24,8 +39,8 @@ export interface RowOptions {
   children?: (parent: Node) => Node[] | Promise<Node[]>;
   /** A value for "Copy". */
   copyValue?: string;
-  /** The Graph object behind the row, for commands. */
-  data?: unknown;
+  /** What the row stands for, for commands. */
+  entity?: RowEntity;
   /** A "planned" checkbox (improvement actions); undefined = no checkbox. */
   planned?: boolean;
 }
@@ -60,6 +75,22 @@ export class Row extends Node {
 
   override children(): Node[] | Promise<Node[]> {
     return this.options.children?.(this) ?? [];
+  }
+}
+
+/** The entity of a row passed to a command, if it is one of our rows. */
+export function entityOf(arg: unknown): RowEntity | undefined {
+  return arg && typeof arg === 'object' ? (arg as Partial<Row>).options?.entity : undefined;
+}
+
+/** The Graph object behind a row, when it stands for one. */
+export function graphObjectOf(entity: RowEntity | undefined): { id?: string; tenantId?: string } | undefined {
+  switch (entity?.kind) {
+    case 'controlProfile': return entity.profile;
+    case 'alert': case 'partnerAlert': return entity.alert;
+    case 'requirement': return entity.requirement;
+    case 'customer': return entity.customer;
+    default: return undefined;
   }
 }
 
@@ -141,18 +172,18 @@ export function errorRow(id: string, parent: Node | undefined, error: PostureErr
   const common = { tooltip: tooltip(t => t.heading(`${what}: ${error.message}`).field('Details', error.details.graphMessage).field('Request id', error.details.requestId)) };
   switch (error.kind) {
     case 'signIn':
-      return new Row(id, parent, { ...common, label: 'Sign in to Microsoft', description: error.message, icon: icon('sign-in'), contextValue: 'signIn', command: { command: 'securityPosture.signIn', title: 'Sign In', arguments: signInArgs } });
+      return new Row(id, parent, { ...common, label: 'Sign in to Microsoft', description: error.message, icon: icon('sign-in'), contextValue: contextValue('signIn'), command: { command: 'securityPosture.signIn', title: 'Sign In', arguments: signInArgs } });
     case 'forbidden':
     case 'notPartner':
-      return new Row(id, parent, { ...common, label: error.kind === 'notPartner' ? 'Not available for this account' : 'Access denied', description: error.message, icon: icon('lock'), contextValue: 'error' });
+      return new Row(id, parent, { ...common, label: error.kind === 'notPartner' ? 'Not available for this account' : 'Access denied', description: error.message, icon: icon('lock'), contextValue: contextValue('error') });
     case 'unavailable':
-      return new Row(id, parent, { ...common, label: 'Not offered in this cloud', description: error.message, icon: icon('info'), contextValue: 'error' });
+      return new Row(id, parent, { ...common, label: 'Not offered in this cloud', description: error.message, icon: icon('info'), contextValue: contextValue('error') });
     case 'offline':
-      return new Row(id, parent, { ...common, label: 'Offline', description: error.message, icon: icon('cloud-offline', 'list.warningForeground'), contextValue: 'error', command: retry() });
+      return new Row(id, parent, { ...common, label: 'Offline', description: error.message, icon: icon('cloud-offline', 'list.warningForeground'), contextValue: contextValue('error'), command: retry() });
     case 'throttled':
-      return new Row(id, parent, { ...common, label: 'Throttled by Microsoft Graph', description: error.message, icon: icon('watch', 'list.warningForeground'), contextValue: 'error', command: retry() });
+      return new Row(id, parent, { ...common, label: 'Throttled by Microsoft Graph', description: error.message, icon: icon('watch', 'list.warningForeground'), contextValue: contextValue('error'), command: retry() });
     default:
-      return new Row(id, parent, { ...common, label: `Could not load ${what.toLowerCase()}`, description: error.message, icon: icon('error', 'list.errorForeground'), contextValue: 'error', command: retry() });
+      return new Row(id, parent, { ...common, label: `Could not load ${what.toLowerCase()}`, description: error.message, icon: icon('error', 'list.errorForeground'), contextValue: contextValue('error'), command: retry() });
   }
 }
 

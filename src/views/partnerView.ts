@@ -9,6 +9,7 @@ import { customerRow, groupPartnerAlerts, sortCustomers, sortRequirements, type 
 import { num } from '../model/secureScore';
 import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
+import { contextValue, valueFlag } from './contextValues';
 
 /** Sign-in rows of this view ask for the partner permission. */
 const PARTNER = ['partner'];
@@ -37,7 +38,7 @@ export function partnerRoots(ctx: ViewContext): Node[] {
     label: 'Partner security score',
     description: `${points(score.currentScore)} / ${points(score.maxScore)} · changed ${day(score.updatedDateTime)} · ${asOfText(partner, now)}`,
     icon: icon('shield'),
-    contextValue: 'score+partnerScore',
+    contextValue: contextValue('score', 'partnerScore'),
     collapsible: Expanded,
     copyValue: `${points(score.currentScore)} / ${points(score.maxScore)}`,
     tooltip: tooltip(t => t.heading(`Partner security score: ${points(score.currentScore)} of ${points(score.maxScore)}`)
@@ -67,7 +68,7 @@ export function partnerRoots(ctx: ViewContext): Node[] {
               label: day(h.createdDateTime),
               description: `${points(h.score)} · ${num(h.compliantRequirementsCount)} / ${num(h.totalRequirementsCount)} requirements compliant${delta !== undefined && delta !== 0 ? ` · ${delta > 0 ? '+' : '−'}${points(Math.abs(delta))}` : ''}`,
               icon: icon(delta === undefined ? 'circle-small' : delta > 0 ? 'arrow-up' : delta < 0 ? 'arrow-down' : 'arrow-right'),
-              contextValue: 'history',
+              contextValue: contextValue('history'),
             });
           }),
         }),
@@ -91,9 +92,9 @@ function requirementNode(ctx: ViewContext, r: SecurityRequirement, parent: Node)
     label: requirementName(r.requirementType),
     description: `${points(r.score)} / ${points(r.maxScore)} · ${complianceName(r.complianceStatus)} · ${humanize(r.state)} · updated ${day(r.updatedDateTime)}`,
     icon: compliant ? icon('pass', 'testing.iconPassed') : failing ? icon('error', 'testing.iconFailed') : icon('question'),
-    contextValue: ['requirement', compliant ? 'compliant' : failing ? 'noncompliant' : 'unknown', isHttpsUrl(r.actionUrl) ? 'hasActionUrl' : '', isHttpsUrl(r.helpUrl) ? 'hasHelpUrl' : ''].filter(Boolean).join('+'),
+    contextValue: contextValue('requirement', compliant ? 'compliant' : failing ? 'noncompliant' : 'unknown', isHttpsUrl(r.actionUrl) && 'hasActionUrl', isHttpsUrl(r.helpUrl) && 'hasHelpUrl'),
     copyValue: r.id,
-    data: r,
+    entity: { kind: 'requirement', requirement: r },
     tooltip: tooltip(t => t.heading(requirementName(r.requirementType))
       .field('Compliance', complianceName(r.complianceStatus))
       .field('Points', `${points(r.score)} of ${points(r.maxScore)}`)
@@ -128,9 +129,9 @@ function customerNode(ctx: ViewContext, c: CustomerRow, parent: Node): Row {
     label,
     description: c.noData ? 'no MFA data' : `${c.atRisk ? 'no MFA mechanism · ' : ''}${c.adminsWithMfa} admins with MFA · ${c.nonAdminsWithMfa} of ${c.totalUsers} users`,
     icon: c.atRisk ? icon('warning', 'list.errorForeground') : c.noData ? icon('question') : icon('pass', 'testing.iconPassed'),
-    contextValue: `customer${c.atRisk ? '+atRisk' : ''}`,
+    contextValue: contextValue('customer', c.atRisk && 'atRisk'),
     copyValue: c.tenantId,
-    data: c,
+    entity: { kind: 'customer', customer: c },
     tooltip: tooltip(t => t.heading(label).field('Tenant id', c.tenantId)
       .field('Risk', c.atRisk ? 'No MFA mechanism is enabled (no security defaults, no Conditional Access MFA, no per-user MFA)' : '')),
     children: p => c.noData ? [emptyRow(`${id}/none`, p, 'Partner Center sent no MFA data for this customer')] : [
@@ -145,7 +146,7 @@ function customerNode(ctx: ViewContext, c: CustomerRow, parent: Node): Row {
 
 function detail(id: string, parent: Node, label: string, value: string, on?: boolean): Row {
   return new Row(id, parent, {
-    label, description: value, contextValue: 'detail', copyValue: value,
+    label, description: value, contextValue: contextValue('detail'), copyValue: value,
     icon: on === undefined ? icon('circle-small') : on ? icon('pass', 'testing.iconPassed') : icon('circle-slash'),
   });
 }
@@ -189,12 +190,12 @@ function partnerAlertNode(ctx: ViewContext, a: PartnerSecurityAlert, parent: Nod
       label: `${partnerAlertStatusName(log.statusFrom)} → ${partnerAlertStatusName(log.statusTo)}`,
       description: `${dateTime(log.updatedDateTime)} · by ${log.updatedBy ?? 'system'}`,
       icon: icon('history'),
-      contextValue: 'detail',
+      contextValue: contextValue('detail'),
     })) : undefined,
     icon: inFlight ? icon('loading~spin') : icon(a.severity === 'high' ? 'flame' : a.severity === 'medium' ? 'warning' : 'info', a.severity === 'high' ? 'charts.red' : a.severity === 'medium' ? 'charts.orange' : undefined),
-    contextValue: `partnerAlert+status-${String(a.status).replace(/[^A-Za-z]/g, '')}`,
+    contextValue: contextValue('partnerAlert', valueFlag('status', a.status)),
     copyValue: a.id,
-    data: a,
+    entity: { kind: 'partnerAlert', alert: a },
     tooltip: tooltip(t => {
       t.heading(a.displayName || a.alertType)
         .field('Status', partnerAlertStatusName(a.status))

@@ -1,7 +1,7 @@
 // A tree data provider over the store. Each view names the sections it shows and how to build
 // its rows; the provider handles refresh batching, "pending while loading" and reveal.
 import * as vscode from 'vscode';
-import type { PostureStore, Section, SectionId } from '../model/store';
+import type { StoreView, Section, SectionId } from '../model/store';
 import { age } from '../model/format';
 import type { Node } from './node';
 
@@ -13,7 +13,7 @@ export class PostureTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly store: PostureStore,
+    private readonly store: StoreView,
     readonly sections: SectionId[],
     private readonly buildRoots: () => Node[],
   ) {

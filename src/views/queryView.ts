@@ -6,6 +6,7 @@ import { age, dateTime } from '../model/format';
 import { alertNode } from './alertsView';
 import { asOfText, emptyRow, Expanded, loadingRow, type ViewContext } from './common';
 import { errorRow, icon, type Node, Row, tooltip } from './node';
+import { contextValue } from './contextValues';
 
 export function queryNodeId(ctx: Pick<ViewContext, 'idPrefix'>, result: Pick<QueryResult, 'id'>): string {
   return `${ctx.idPrefix()}/alerts/query/${result.id}`;
@@ -30,10 +31,10 @@ export function queryNode(ctx: ViewContext, result: QueryResult): Row {
     label: result.name ?? result.text,
     description: [result.name ? result.text : '', matchesText(result), result.status === 'error' ? 'failed' : asOf].filter(Boolean).join(' · '),
     icon: result.status === 'loading' ? icon('loading~spin') : icon(result.saved ? 'star-full' : 'search'),
-    contextValue: `alertQuery+${result.saved ? 'saved' : 'unsaved'}`,
+    contextValue: contextValue('alertQuery', result.saved ? 'saved' : 'unsaved'),
     collapsible: Expanded,
     copyValue: result.text,
-    data: result,
+    entity: { kind: 'alertQuery', query: result },
     tooltip: tooltip(t => t.heading(result.name ?? 'Alert query')
       .field('Query', result.text)
       .field('Graph $filter', result.odata || '(none: every alert)')
@@ -58,7 +59,7 @@ function queryChildren(ctx: ViewContext, result: QueryResult, parent: Node): Nod
       label: 'Load more',
       description: `${result.items.length} shown of ${result.scanned} read`,
       icon: icon('more'),
-      contextValue: 'loadMore',
+      contextValue: contextValue('loadMore'),
       command: { command: 'securityPosture.loadMoreQueryResults', title: 'Load More', arguments: [result.id] },
     }));
   } else if (result.items.length === 0 && !result.error) {

@@ -4,6 +4,7 @@ import { percent, points, signed, day, comparisonName } from '../model/format';
 import { summarizeSecureScore } from '../model/secureScore';
 import { icon, idPart, type Node, Row, tooltip } from './node';
 import { asOfText, asOfTooltip, Collapsed, Expanded, emptyRow, loadingRow, statusRows, type ViewContext } from './common';
+import { contextValue } from './contextValues';
 
 export function secureScoreRoots(ctx: ViewContext): Node[] {
   const scores = ctx.store.get('scores');
@@ -22,7 +23,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
     label: 'Secure Score',
     description: `${points(summary.current)} / ${points(summary.max)} (${percent(summary.percent)})`,
     icon: icon('shield'),
-    contextValue: 'score+secureScore',
+    contextValue: contextValue('score', 'secureScore'),
     copyValue: `${points(summary.current)} / ${points(summary.max)} (${percent(summary.percent)})`,
     tooltip: tooltip(t => t.heading(`Microsoft Secure Score: ${percent(summary.percent)}`)
       .field('Points', `${points(summary.current)} of ${points(summary.max)}`)
@@ -36,7 +37,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       label: 'Change since previous day',
       description: `${signed(d)} points (${signed(summary.deltaPercent ?? 0, '%')})`,
       icon: icon(d > 0 ? 'arrow-up' : d < 0 ? 'arrow-down' : 'arrow-right', d > 0 ? 'testing.iconPassed' : d < 0 ? 'testing.iconFailed' : undefined),
-      contextValue: 'score+delta',
+      contextValue: contextValue('score', 'delta'),
       tooltip: tooltip(t => t.field('Compared with', day(summary.previousDate)).field('Points then', points(summary.current - d))),
     }));
   }
@@ -50,7 +51,7 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
         label: comparisonName(c.basis),
         description: `avg ${percent(c.averagePercent)} · you ${signed(c.difference, ' pts')}${c.detail ? ` · ${c.detail}` : ''}`,
         icon: icon(c.difference >= 0 ? 'pass' : 'warning', c.difference >= 0 ? 'testing.iconPassed' : 'list.warningForeground'),
-        contextValue: 'score',
+        contextValue: contextValue('score'),
         tooltip: tooltip(t => t.heading(`${c.label}: average ${percent(c.averagePercent)}`).field('Your score', percent(summary.percent)).field('Group', c.detail)),
       })),
     }));
@@ -66,8 +67,8 @@ export function secureScoreRoots(ctx: ViewContext): Node[] {
       label: c.category,
       description: `${points(c.score)} / ${points(c.max)} (${percent(c.percent)})`,
       icon: icon(categoryIcon(c.category)),
-      contextValue: 'score+category',
-      data: { category: c.category },
+      contextValue: contextValue('score', 'category'),
+      entity: { kind: 'category', category: c.category },
       command: { command: 'securityPosture.revealCategory', title: 'Show improvement actions', arguments: [c.category] },
     })),
   }));

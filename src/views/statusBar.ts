@@ -2,7 +2,7 @@
 // projected percent when improvement actions are planned (what-if).
 import * as vscode from 'vscode';
 import type { Projection } from '../model/analytics';
-import type { PostureStore } from '../model/store';
+import type { StoreView } from '../model/store';
 import { summarizeSecureScore } from '../model/secureScore';
 import { age, percent, points, signed } from '../model/format';
 
@@ -11,7 +11,7 @@ export class ScoreStatusBar implements vscode.Disposable {
   private readonly subscription: { dispose(): void };
   private enabled = true;
 
-  constructor(private readonly store: PostureStore, private readonly label: () => string, private readonly projection: () => Projection | undefined = () => undefined) {
+  constructor(private readonly store: StoreView, private readonly label: () => string, private readonly projection: () => Projection | undefined = () => undefined) {
     this.item.name = 'Security Posture: Secure Score';
     this.item.command = 'securityPosture.secureScore.focus';
     this.subscription = store.onDidChange(ids => {

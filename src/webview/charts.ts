@@ -5,6 +5,7 @@ import {
   type ActiveElement, type ChartConfiguration, type ChartDataset, type ChartEvent, type TooltipItem,
 } from 'chart.js';
 import type { ChartColor, ChartSpec, ValueKind } from './protocol';
+import { round2 } from '../model/numbers';
 
 Chart.register(LineController, BarController, LineElement, PointElement, BarElement, CategoryScale, LinearScale, Filler, Legend, Tooltip);
 
@@ -56,7 +57,6 @@ function withAlpha(color: string, alpha: number): string {
   return color;
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** How a number reads on an axis, in a tooltip and in the table. */
 export function formatValue(value: string | number | null | undefined, kind: ValueKind): string {

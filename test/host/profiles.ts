@@ -3,7 +3,7 @@
  * which environment for the extension host. Shared by the code-server runner
  * (runIntegration.ts) and the Electron runner (test/electron/runTest.ts).
  */
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import type { CodeServer } from './codeServer';
 import { onShutdown } from './processes';
 import type { Results } from './results';

@@ -9,6 +9,7 @@ import { completeAlertQuery, markError, parseAlertQuery, QuerySyntaxError, spanT
 import { GraphEngine } from '../../src/sample/engine';
 import { generateTenant } from '../../src/sample/generator';
 import type { CacheStorage } from '../../src/model/store';
+import { inProcessConnection } from '../../src/sample/transport';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const ctx = { now: NOW, me: 'amy@contoso.example' };
@@ -136,7 +137,7 @@ describe('alert query language: completion', () => {
 describe('alert queries over the sample engine', () => {
   const dataset = generateTenant({ now: NOW });
   const engine = new GraphEngine(dataset, { now: () => NOW });
-  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: engine, caller: { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions: ['SecurityAlert.Read.All'] } } });
+  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), ...inProcessConnection(engine, { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions: ['SecurityAlert.Read.All'] }) });
   const make = (pageSize = 500, storage = new MapStorage()) => new AlertQueries(storage, {
     api: () => new SecurityApi(graph), tenantKey: () => 'sample', me: () => dataset.signedInUser, now: () => NOW, pageSize: () => pageSize,
   });

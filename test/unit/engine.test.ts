@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
-import type {
-  GraphErrorBody,
-  PartnerSecurityAlert,
-  SecureScoreControlProfile,
-  SecurityAlert,
-  TenantDataset,
-} from '../../src/graph/types';
+import type { GraphErrorBody, PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { GraphEngine, type EngineOptions } from '../../src/sample/engine';
 import { SCALES, generateTenant } from '../../src/sample/generator';
 import type { Caller, EngineRequest, EngineResponse } from '../../src/sample/protocol';

@@ -10,9 +10,9 @@ import { faultStorm } from '../emulator/storm';
 import type { SecurityAlert } from '../../src/graph/types';
 import { WriteApi } from '../../src/graph/writes';
 import { SecurityApi } from '../../src/graph/security';
-import { applyAlertPlans } from '../../src/model/apply';
+import { applyAlertPreviews } from '../../src/model/apply';
 import { PostureStore, SECTIONS, type Section, type SectionData, type SectionId } from '../../src/model/store';
-import { planAlertChanges, type AlertChange } from '../../src/model/updates';
+import { previewAlertChanges, type AlertChange } from '../../src/model/updates';
 import { generateTenant } from '../../src/sample/generator';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { emulatorService, trustEmulator } from './emulatorClient';
@@ -170,7 +170,7 @@ describe('Graph failing at random (emulator over HTTPS)', function () {
     let targets = alerts;
     let rounds = 0;
     for (; pending.length > 0 && rounds < 6; rounds++) {
-      const results = await applyAlertPlans(api, planAlertChanges(targets, change));
+      const results = await applyAlertPreviews(api, previewAlertChanges(targets, change));
       assert.deepEqual(results.map(r => r.id), targets.map(a => a.id), 'every item reported, once, in order');
       for (const r of results) {
         assert.ok(r.outcome === 'failed' ? r.reason : r.outcome === 'updated' || r.outcome === 'unchanged', `${r.id}: ${r.outcome} ${r.reason ?? ''}`);

@@ -4,7 +4,7 @@
 // walked inside VS Code by the `hostile` integration profile.)
 import * as assert from 'node:assert/strict';
 import { isHttpsUrl } from '../../src/graph/clouds';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { alertDescription } from '../../src/model/alerts';
 import { honestyMeter, projectScore } from '../../src/model/analytics';
 import { buildControlRows, groupControls } from '../../src/model/controls';

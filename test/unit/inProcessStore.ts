@@ -3,16 +3,17 @@
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService } from '../../src/graph/client';
 import { SecurityApi } from '../../src/graph/security';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { PostureStore, type CacheStorage } from '../../src/model/store';
 import { GraphEngine } from '../../src/sample/engine';
+import { inProcessConnection } from '../../src/sample/transport';
 
 export function inProcessStore(dataset: TenantDataset, now: () => Date, cache?: CacheStorage): { store: PostureStore; engine: GraphEngine } {
   const engine = new GraphEngine(dataset, { now });
   const permissions = ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All'];
   const graph = new GraphService({
     cloud: resolveCloud('AzureCloud'),
-    inProcess: { graph: engine, caller: { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions } },
+    ...inProcessConnection(engine, { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions }),
   });
   const store = new PostureStore(cache, now);
   store.connect(new SecurityApi(graph), 'tenant');

@@ -5,11 +5,12 @@ import * as assert from 'node:assert/strict';
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService } from '../../src/graph/client';
 import { SecurityApi } from '../../src/graph/security';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { buildReport, csvField, mdCell, type ReportInput } from '../../src/model/report';
 import { PostureStore } from '../../src/model/store';
 import { GraphEngine } from '../../src/sample/engine';
 import { generateTenant } from '../../src/sample/generator';
+import { inProcessConnection } from '../../src/sample/transport';
 
 // markdown-it (what VS Code's Markdown preview renders with) comes with @vscode/vsce; it has no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,7 +23,7 @@ async function reportInput(change?: (dataset: TenantDataset) => void): Promise<{
   change?.(dataset);
   const engine = new GraphEngine(dataset, { now: () => NOW });
   const permissions = ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All'];
-  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: engine, caller: { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions } } });
+  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), ...inProcessConnection(engine, { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions }) });
   const store = new PostureStore(undefined, () => NOW);
   store.connect(new SecurityApi(graph), 'test');
   await store.refresh();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { CONTROL_CATALOG } from '../../src/sample/catalog';
 import { SCALES, generateTenant } from '../../src/sample/generator';
 

@@ -4,13 +4,14 @@ import * as assert from 'node:assert/strict';
 import { resolveCloud } from '../../src/graph/clouds';
 import { GraphService } from '../../src/graph/client';
 import { SecurityApi } from '../../src/graph/security';
-import type { TenantDataset } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { alertFilterOData } from '../../src/model/alerts';
 import { PostureStore, type CacheStorage } from '../../src/model/store';
 import { GraphEngine, type EngineOptions } from '../../src/sample/engine';
 import { graphErrorResponse } from '../../src/sample/errors';
 import { generateTenant } from '../../src/sample/generator';
 import type { Caller } from '../../src/sample/protocol';
+import { inProcessConnection } from '../../src/sample/transport';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 
@@ -34,7 +35,7 @@ class MapCache implements CacheStorage {
 function setup(dataset: TenantDataset = generateTenant({ now: NOW }), permissions = ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All'], engineOptions: EngineOptions = {}) {
   const engine = new GraphEngine(dataset, { now: () => NOW, ...engineOptions });
   const caller: Caller = { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions };
-  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: engine, caller } });
+  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), ...inProcessConnection(engine, caller) });
   const cache = new MapCache();
   const store = new PostureStore(cache, () => NOW);
   store.connect(new SecurityApi(graph), 'test-tenant');
@@ -140,7 +141,7 @@ describe('store over the sample engine', () => {
     await store.refresh(['scores']);
     const offline = new GraphService({
       cloud: resolveCloud('AzureCloud'), maxRetries: 0,
-      inProcess: { graph: { handle: () => { throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }); } }, caller: { tenantId: dataset.tenantId, upn: null, appOnly: true, permissions: [] } },
+      ...inProcessConnection({ handle: () => { throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }); } }, { tenantId: dataset.tenantId, upn: null, appOnly: true, permissions: [] }),
     });
     const again = new PostureStore(cache, () => NOW);
     again.connect(new SecurityApi(offline), 'test-tenant');

@@ -3,7 +3,7 @@ import type { SecureScore, SecurityAlert } from '../../src/graph/types';
 import { PendingUpdates } from '../../src/model/pending';
 import {
   alertChangeProblem, assigneeProblem, commentProblem, controlPatchBody, controlRefusal, describeDiffs, hasComment, partnerChangeProblem,
-  planAlertChanges, reportMarkdown, summarize,
+  previewAlertChanges, reportMarkdown, summarize,
 } from '../../src/model/updates';
 
 const alert = (extra: Partial<SecurityAlert>): SecurityAlert => ({
@@ -53,14 +53,14 @@ describe('updates: checks before anything is sent', () => {
 
 describe('updates: dry run and report', () => {
   it('plans only what changes, from what to what', () => {
-    const plans = planAlertChanges([alert({}), alert({ id: 'a2', status: 'resolved', assignedTo: 'me@contoso.com' })], { status: 'resolved', assignedTo: 'me@contoso.com' });
+    const plans = previewAlertChanges([alert({}), alert({ id: 'a2', status: 'resolved', assignedTo: 'me@contoso.com' })], { status: 'resolved', assignedTo: 'me@contoso.com' });
     assert.deepEqual(plans[0].patch, { status: 'resolved', assignedTo: 'me@contoso.com' });
     assert.equal(describeDiffs(plans[0].diffs), 'status: New → Resolved · assignedTo: unassigned → me@contoso.com');
     assert.equal(plans[1].unchanged, true);
   });
 
   it('unassigns with null and keeps comments apart from the PATCH', () => {
-    const [plan] = planAlertChanges([alert({ assignedTo: 'x@contoso.com' })], { assignedTo: '', comment: 'handing back' });
+    const [plan] = previewAlertChanges([alert({ assignedTo: 'x@contoso.com' })], { assignedTo: '', comment: 'handing back' });
     assert.deepEqual(plan.patch, { assignedTo: null });
     assert.equal(plan.comment, 'handing back');
   });
@@ -90,10 +90,12 @@ describe('pending updates', () => {
   it('keeps a control "awaiting Microsoft sync" until a newer snapshot shows its points', () => {
     const pending = new PendingUpdates();
     pending.markAwaitingSync('X', 'ThirdParty', new Date('2026-11-22T14:00:00Z'));
-    assert.ok(pending.awaitingSync('X', snapshot('2026-11-22T00:00:00Z', 0), 10), 'today\'s snapshot is older than the change');
-    assert.ok(pending.awaitingSync('X', snapshot('2026-11-23T00:00:00Z', 0), 10), 'a newer snapshot without the points');
-    assert.equal(pending.awaitingSync('X', snapshot('2026-11-24T00:00:00Z', 10), 10), undefined, 'reflected');
-    assert.equal(pending.awaitingSync('X', snapshot('2026-11-24T00:00:00Z', 0), 10), undefined, 'and forgotten');
+    assert.deepEqual(pending.reconcile(snapshot('2026-11-22T00:00:00Z', 0), () => 10), []);
+    assert.ok(pending.awaitingSync('X'), 'today\'s snapshot is older than the change');
+    assert.deepEqual(pending.reconcile(snapshot('2026-11-23T00:00:00Z', 0), () => 10), []);
+    assert.ok(pending.awaitingSync('X'), 'a newer snapshot without the points');
+    assert.deepEqual(pending.reconcile(snapshot('2026-11-24T00:00:00Z', 10), () => 10), ['X'], 'reflected');
+    assert.equal(pending.awaitingSync('X'), undefined, 'and forgotten');
   });
 
   it('shows in-flight values and tells listeners', () => {

@@ -10,6 +10,7 @@ import { GraphEngine } from '../../src/sample/engine';
 import { graphErrorResponse } from '../../src/sample/errors';
 import { generateTenant } from '../../src/sample/generator';
 import type { EngineResponse } from '../../src/sample/protocol';
+import { inProcessConnection } from '../../src/sample/transport';
 
 const START = new Date('2026-11-22T10:00:00Z');
 const MINUTE = 60_000;
@@ -61,7 +62,7 @@ function setup(settings: Partial<WatchSettings> = {}) {
   const engine = new GraphEngine(dataset, { now: () => clock.now(), interceptor: () => throttle });
   const caller = { tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false, permissions: ['SecurityEvents.Read.All', 'SecurityAlert.Read.All'] };
   // No retries inside the client: the watch's own back-off is what is tested.
-  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), inProcess: { graph: engine, caller }, maxRetries: 0 });
+  const graph = new GraphService({ cloud: resolveCloud('AzureCloud'), ...inProcessConnection(engine, caller), maxRetries: 0 });
   let memory: WatchMemory = {};
   const badges: number[] = [];
   const alertNotices: Notice<{ alerts: SecurityAlert[]; count: number }>[] = [];

@@ -3,8 +3,8 @@
 // consent refused; scid_ refused.
 import * as assert from 'node:assert/strict';
 import { WriteApi } from '../../src/graph/writes';
-import { applyAlertPlans, applyControlChange } from '../../src/model/apply';
-import { planAlertChanges } from '../../src/model/updates';
+import { applyAlertPreviews, applyControlChange } from '../../src/model/apply';
+import { previewAlertChanges } from '../../src/model/updates';
 import { generateTenant } from '../../src/sample/generator';
 import { emulatorService, useEmulator } from './emulatorClient';
 
@@ -58,8 +58,8 @@ describe('writes through the HTTPS emulator', function () {
   it('updates 250 alerts in 13 batches under throttling, and reports every one exactly once', async () => {
     const alerts = data().alerts.slice(0, 250);
     emulator().faults.add({ path: 'alerts_v2', inBatch: true, count: 30, probability: 0.5, fault: { kind: 'status', status: 429, retryAfter: '0.2' } });
-    const plans = planAlertChanges(alerts, { status: 'inProgress', assignedTo: 'analyst@contoso-partners.example' });
-    const results = await applyAlertPlans(api(), plans);
+    const plans = previewAlertChanges(alerts, { status: 'inProgress', assignedTo: 'analyst@contoso-partners.example' });
+    const results = await applyAlertPreviews(api(), plans);
     assert.equal(results.length, 250);
     assert.deepEqual(results.map(r => r.id), alerts.map(a => a.id));
     const changed = plans.filter(p => !p.unchanged).length;
@@ -75,7 +75,7 @@ describe('writes through the HTTPS emulator', function () {
 
   it('updates 500 alerts in at most 25 HTTP requests', async () => {
     const alerts = data().alerts.slice(0, 500);
-    const results = await applyAlertPlans(api(), planAlertChanges(alerts, { assignedTo: 'tier1@contoso-partners.example' }));
+    const results = await applyAlertPreviews(api(), previewAlertChanges(alerts, { assignedTo: 'tier1@contoso-partners.example' }));
     assert.equal(results.filter(r => r.outcome === 'failed').length, 0);
     assert.ok(outer().length <= 25, `${outer().length} requests`);
   });
@@ -84,15 +84,15 @@ describe('writes through the HTTPS emulator', function () {
     const alerts = data().alerts.slice(0, 5);
     emulator().faults.add({ path: `alerts_v2/${alerts[1].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 424 } });
     emulator().faults.add({ path: `alerts_v2/${alerts[3].id}`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
-    const results = await applyAlertPlans(api(), planAlertChanges(alerts, { classification: 'falsePositive', determination: 'notMalicious' }));
+    const results = await applyAlertPreviews(api(), previewAlertChanges(alerts, { classification: 'falsePositive', determination: 'notMalicious' }));
     assert.ok(results.every(r => r.outcome !== 'failed'), JSON.stringify(results.filter(r => r.outcome === 'failed')));
   });
 
   it('classifies, comments and reports a deleted alert (404) by name', async () => {
     const alerts = data().alerts.slice(0, 3);
     const gone = { ...alerts[2], id: 'da000000000000000000_-1', title: 'Deleted meanwhile' };
-    const plans = planAlertChanges([alerts[0], alerts[1], gone], { status: 'resolved', classification: 'truePositive', determination: 'phishing', comment: 'Confirmed with the user' });
-    const results = await applyAlertPlans(api(), plans);
+    const plans = previewAlertChanges([alerts[0], alerts[1], gone], { status: 'resolved', classification: 'truePositive', determination: 'phishing', comment: 'Confirmed with the user' });
+    const results = await applyAlertPreviews(api(), plans);
     assert.deepEqual(results.map(r => r.outcome), ['updated', 'updated', 'failed']);
     assert.match(results[2].reason!, /no longer exists/);
     for (const alert of alerts.slice(0, 2)) {
@@ -106,7 +106,7 @@ describe('writes through the HTTPS emulator', function () {
     const alerts = data().alerts.slice(0, 4);
     emulator().faults.add({ method: 'POST', path: `alerts_v2/${alerts[0].id}/comments`, inBatch: true, count: 1, fault: { kind: 'failAfterWrite', status: 503 } });
     emulator().faults.add({ method: 'POST', path: `alerts_v2/${alerts[2].id}/comments`, inBatch: true, count: 1, fault: { kind: 'status', status: 503 } });
-    const results = await applyAlertPlans(api(), planAlertChanges(alerts, { comment: 'Escalated to tier 2' }));
+    const results = await applyAlertPreviews(api(), previewAlertChanges(alerts, { comment: 'Escalated to tier 2' }));
     assert.ok(results.every(r => r.outcome === 'updated'), JSON.stringify(results));
     for (const alert of alerts) {
       assert.equal(data().alerts.find(a => a.id === alert.id)!.comments.filter(c => c.comment === 'Escalated to tier 2').length, 1, alert.id);
@@ -116,7 +116,7 @@ describe('writes through the HTTPS emulator', function () {
   it('never writes a single comment twice after a timeout-like ambiguous answer', async () => {
     const [alert] = data().alerts;
     emulator().faults.add({ method: 'POST', path: 'comments', count: 1, fault: { kind: 'failAfterWrite', status: 504 } });
-    const results = await applyAlertPlans(api(), planAlertChanges([alert], { comment: 'Single and ambiguous' }));
+    const results = await applyAlertPreviews(api(), previewAlertChanges([alert], { comment: 'Single and ambiguous' }));
     assert.equal(results[0].outcome, 'updated');
     assert.equal(data().alerts[0].comments.filter(c => c.comment === 'Single and ambiguous').length, 1);
   });
@@ -127,7 +127,7 @@ describe('writes through the HTTPS emulator', function () {
     const writes = api();
     await writes.patchAlerts([{ id: alerts[0].id, patch: {} }]).catch(() => undefined);
     emulator().faults.revokeConsent(emulator().clients[0].clientId);
-    const results = await applyAlertPlans(writes, planAlertChanges(alerts, { status: alerts[0].status === 'new' ? 'inProgress' : 'new' }));
+    const results = await applyAlertPreviews(writes, previewAlertChanges(alerts, { status: alerts[0].status === 'new' ? 'inProgress' : 'new' }));
     assert.ok(results.every(r => r.outcome === 'failed' && /SecurityAlert\.ReadWrite\.All/.test(r.reason!)), JSON.stringify(results));
     assert.deepEqual(data().alerts.slice(0, 2).map(a => a.status), before);
   });

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { dayOf } from '../../model/history';
 import type { HistoryService } from '../../model/historyStore';
 import type { PlanStore } from '../../model/plan';
-import type { PostureStore, SectionId } from '../../model/store';
+import type { StoreView, SectionId } from '../../model/store';
 import { points, safeLabel } from '../../model/format';
 import {
   parsePageMessage, parseViewState, type HostMessage, type PageMessage, type PageState, type PanelKind, type PanelModel, type PanelViewState, type ToolbarAction,
@@ -30,7 +30,7 @@ interface Instance {
 }
 
 export interface PanelSources {
-  store: PostureStore;
+  store: StoreView;
   history: HistoryService;
   plan: PlanStore;
   context: PanelContext;

@@ -3,12 +3,12 @@
 // be checked against the model code directly.
 import type { ScoreHistory } from '../../model/history';
 import { emptyHistory, mergePartnerHistory, mergeSnapshots } from '../../model/history';
-import type { PostureStore, SectionId } from '../../model/store';
+import type { StoreView, SectionId } from '../../model/store';
 import type { PanelKind, PanelModel, PanelViewState, ToolbarAction } from '../../webview/protocol';
 import { age } from '../../model/format';
 
 export interface PanelContext {
-  store: PostureStore;
+  store: StoreView;
   /** The current tenant's stored history. */
   history(): ScoreHistory;
   /** Ids of the planned improvement actions of the current tenant. */
@@ -71,5 +71,3 @@ export const HISTORY_ACTIONS: { action: ToolbarAction; label: string }[] = [
   { action: 'exportHistory', label: 'Export history…' },
   { action: 'importHistory', label: 'Import history…' },
 ];
-
-export const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -123,7 +123,7 @@ describe('Graph failing at random, in VS Code', function () {
     }
     assert.equal(prompts.shown.length, retries + 1, `one message per run: ${JSON.stringify(prompts.shown)}`);
     assert.ok(retries > 0, 'the storm made something fail');
-    const graph = a.connection.graph!;
+    const graph = a.connection.tenant!.graph;
     for (const alert of alerts) {
       const now = (await graph.get<SecurityAlert>(`/security/alerts_v2/${encodeURIComponent(alert.id)}`, { area: 'alerts' })).data;
       assert.equal(now.comments.filter(c => c.comment === text).length, 1, `${alert.id}: the comment once`);

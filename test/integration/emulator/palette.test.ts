@@ -41,7 +41,7 @@ describe('palette queries through the HTTPS emulator', function () {
     assert.ok(String(first['@odata.nextLink']).startsWith(emulatorUrl));
     await vscode.commands.executeCommand('securityPosture.loadNextPage', uri);
     await waitFor('the next page', async () => JSON.parse((await vscode.workspace.openTextDocument(uri)).getText()).value.length === 4);
-    const copy = await vscode.commands.executeCommand<string>('securityPosture.copyAs', { options: { contextValue: 'alertQuery+unsaved', data: { text: 'x', odata: "severity eq 'high'", local: [] } } }, 'curl');
+    const copy = await vscode.commands.executeCommand<string>('securityPosture.copyAs', { options: { contextValue: 'alertQuery+unsaved', entity: { kind: 'alertQuery', query: { text: 'x', odata: "severity eq 'high'", local: [] } } } }, 'curl');
     assert.ok(copy.includes(`'${emulatorUrl}/v1.0/security/alerts_v2?`), 'the custom cloud\'s Graph');
     assert.ok(!/eyJ[\w-]+\./.test(copy), 'no token');
   });

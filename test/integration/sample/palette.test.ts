@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SecurityAlert, TenantDataset } from '../../../src/graph/types';
+import type { SecurityAlert } from '../../../src/graph/types';
+import type { TenantDataset } from '../../../src/sample/dataset';
 import type { QueryResult } from '../../../src/model/alertQueries';
 import { parseAlertQuery } from '../../../src/model/alertQuery';
 import { waitFor } from '../helpers';
@@ -57,7 +58,7 @@ describe('palette queries, raw data and reports (sample tenant)', function () {
   it('saves, renames and deletes a query row', async () => {
     await vscode.commands.executeCommand('securityPosture.queryAlerts', 'severity:high "ransom"');
     const row = await queryRow('severity:high "ransom"');
-    const id = (row.node as unknown as { options: { data: QueryResult } }).options.data.id;
+    const id = (row.node as unknown as { options: { entity: { query: QueryResult } } }).options.entity.query.id;
     await vscode.commands.executeCommand('securityPosture.saveAlertQuery', id, 'Ransomware');
     const saved = await queryRow('Ransomware');
     assert.equal(saved.contextValue, 'alertQuery+saved');
@@ -75,7 +76,7 @@ describe('palette queries, raw data and reports (sample tenant)', function () {
     const uri = await vscode.commands.executeCommand<vscode.Uri>('securityPosture.openJson', alertRow.node);
     assert.equal(uri.scheme, 'security-posture-json');
     const alert = JSON.parse(await documentText(uri)) as SecurityAlert;
-    assert.equal(alert.id, (alertRow.node as unknown as { options: { data: SecurityAlert } }).options.data.id);
+    assert.equal(alert.id, (alertRow.node as unknown as { options: { entity: { alert: SecurityAlert } } }).options.entity.alert.id);
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'json');
     const curl = await vscode.commands.executeCommand<string>('securityPosture.copyAs', alertRow.node, 'curl');
     assert.ok(curl.includes(`'https://graph.microsoft.com/v1.0/security/alerts_v2/${alert.id}'`));

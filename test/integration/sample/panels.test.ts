@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { honestyMeter, projectScore } from '../../../src/model/analytics';
 import { parseHistory } from '../../../src/model/history';
 import { categoryPoints, sortSnapshots } from '../../../src/model/secureScore';
-import type { TenantDataset } from '../../../src/graph/types';
+import type { TenantDataset } from '../../../src/sample/dataset';
 import type { PanelKind, PanelModel } from '../../../src/webview/protocol';
 import { waitFor } from '../helpers';
 import { PANEL_COMMANDS } from '../panels';
@@ -178,7 +178,7 @@ describe('analytics panels (extension host)', function () {
     assert.ok(expected.projectedPercent > expected.percent);
     const rows = (await Promise.all((await roots('controls')).map(children))).flat();
     const checked = rows.filter(r => r.item.checkboxState && typeof r.item.checkboxState === 'object' && r.item.checkboxState.state === vscode.TreeItemCheckboxState.Checked);
-    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { data: { id: string } } }).options.data.id).sort(), [...candidates].sort());
+    assert.deepEqual(checked.map(r => (r.node as unknown as { options: { entity: { profile: { id: string } } } }).options.entity.profile.id).sort(), [...candidates].sort());
 
     const meter = honestyMeter(data.secureScores, data.controlProfiles)!;
     const honesty = await open('honesty');

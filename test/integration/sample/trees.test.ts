@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { alertFilterOData } from '../../../src/model/alerts';
 import { percent, points } from '../../../src/model/format';
 import { sortSnapshots } from '../../../src/model/secureScore';
-import type { TenantDataset } from '../../../src/graph/types';
+import type { TenantDataset } from '../../../src/sample/dataset';
 import { api, children, find, roots, setSetting, VIEWS, walk } from '../trees';
 
 async function dataset(): Promise<TenantDataset> {

@@ -45,7 +45,7 @@ describe('updates on the sample tenant', function () {
     const alert = a.store.get('partnerAlerts').data!.find(x => x.status === 'active')!;
     const state = a.connection.state as { dataset: { partnerAlerts: typeof alert[] } };
     // The quick picks are the UI's part (tested in e2e); here the write path: Graph, store, row.
-    const graph = a.connection.graph!;
+    const graph = a.connection.tenant!.graph;
     const { WriteApi } = await import('../../../src/graph/writes');
     const result = await new WriteApi(graph).patchPartnerAlert(alert.id, { status: 'investigating' });
     assert.equal(result.ok, true);

@@ -48,7 +48,7 @@ describe('an untrusted workspace that sets where tokens go', function () {
     assert.equal(vscode.workspace.isTrusted, false, 'the folder is not trusted');
     const a = await api();
     assert.equal(a.connection.state.kind, 'graph');
-    assert.equal(a.connection.graph!.cloud.graphEndpoint, emulatorUrl, 'Graph is the user\'s endpoint');
+    assert.equal(a.connection.tenant!.graph.cloud.graphEndpoint, emulatorUrl, 'Graph is the user\'s endpoint');
     await a.store.refresh();
     assert.ok(SECTIONS.every(id => a.store.get(id).status === 'ready'), SECTIONS.map(id => `${id}: ${a.store.get(id).error?.message ?? 'ok'}`).join('; '));
     const elsewhere = network.attempts.filter(attempt => !/^(127\.0\.0\.1|localhost)(:|$)/.test(attempt.target));
