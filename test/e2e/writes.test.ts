@@ -8,7 +8,8 @@
  */
 import * as assert from 'assert';
 import type { Locator, Page } from 'playwright-core';
-import type { SecurityAlert, TenantDataset } from '../../src/graph/types';
+import type { SecurityAlert } from '../../src/graph/types';
+import type { TenantDataset } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator, EmulatorClient, RequestLogEntry } from '../emulator/server';
 import { useWorkbench, type Session } from './session';
