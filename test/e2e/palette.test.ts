@@ -14,7 +14,7 @@ describe('Query Alerts from the command palette (sample tenant)', function () {
   const session = useWorkbench('palette', { 'securityPosture.dataSource': 'sample', 'workbench.colorTheme': 'Default Dark Modern' });
 
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(300_000); // a loaded machine may take minutes to show the first rows
     await openViewContainer(session().page, 'Security Posture');
     await setSideBarWidth(session().page, 560);
     await waitForRows(await focusPane(session().page, 'Alerts'));

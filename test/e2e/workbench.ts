@@ -154,21 +154,32 @@ export async function row(pane: Locator, pattern: string | RegExp, timeout = 30_
   }
 }
 
-/** Expands a collapsed row (no-op when expanded already) and waits until it reports aria-expanded=true. */
+/**
+ * Expands a collapsed row (no-op when expanded already) and waits until it reports
+ * aria-expanded=true. A refresh that renders the row anew can drop a click: then the row is
+ * looked at again and clicked again.
+ */
 export async function expand(target: Locator, timeout = 30_000): Promise<void> {
   await target.waitFor({ state: 'visible', timeout });
-  const state = await target.getAttribute('aria-expanded');
-  if (state === null) {
-    throw new Error(`${await target.getAttribute('aria-label')} cannot be expanded`);
-  }
-  if (state === 'false') {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await target.getAttribute('aria-expanded');
+    if (state === null) {
+      throw new Error(`${await target.getAttribute('aria-label')} cannot be expanded`);
+    }
+    if (state === 'true') {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${await target.getAttribute('aria-label')} did not expand`);
+    }
     await target.locator('.monaco-tl-twistie').click();
+    await target.page().waitForFunction(
+      el => el?.getAttribute('aria-expanded') === 'true',
+      await target.elementHandle(),
+      { timeout: 5_000 },
+    ).catch(() => undefined);
   }
-  await target.page().waitForFunction(
-    el => el?.getAttribute('aria-expanded') === 'true',
-    await target.elementHandle(),
-    { timeout },
-  );
 }
 
 /** Collapses an expanded row (no-op when collapsed already) and waits until it reports aria-expanded=false. */

@@ -81,7 +81,7 @@ function useEmulatorWorkbench(name: string, dataset: TenantDataset, clients?: Em
     return { settings: { ...extensionSettings(emulator), 'workbench.colorTheme': 'Default Dark Modern' }, env: extensionEnvironment(emulator) };
   });
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(300_000); // a loaded machine may take minutes to start the extension host
     await openViewContainer(session().page, 'Security Posture');
     await setSideBarWidth(session().page, 560);
   });
