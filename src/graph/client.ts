@@ -230,6 +230,18 @@ export class GraphService {
     return requests.map(r => results.get(r.id) ?? { id: r.id, status: 0, headers: {}, body: { error: { code: 'missingResponse', message: 'Graph returned no answer for this request in the batch.' } } });
   }
 
+  /**
+   * Exactly one `$batch` round trip (at most 20 requests), no splitting and no inner retries: for a
+   * caller that schedules retries itself, per tenant (the portfolio). Throws only when the batch as
+   * a whole fails; inner failures come back as their answers.
+   */
+  async batchOnce(version: GraphVersion, requests: BatchRequest[], options: RequestOptions): Promise<BatchResponse[]> {
+    if (requests.length > BATCH_LIMIT) {
+      throw new PostureError('badRequest', `A single $batch takes at most ${BATCH_LIMIT} requests (got ${requests.length}).`);
+    }
+    return this.sendBatch(version, requests, options);
+  }
+
   private async sendBatch(version: GraphVersion, chunk: BatchRequest[], options: RequestOptions): Promise<BatchResponse[]> {
     const body = {
       requests: chunk.map(r => ({

@@ -294,3 +294,38 @@ export interface SecurityAlert {
   systemTags: string[];
   additionalData: Record<string, unknown>;
 }
+
+// ---- Customers of a partner: GDAP relationships (v1.0) and contracts (v1.0) -------------------
+
+export type DelegatedAdminRelationshipStatus = Open<
+  'activating' | 'active' | 'approvalPending' | 'approved' | 'created' | 'expired' | 'expiring' | 'terminated'
+  | 'terminating' | 'terminationRequested' | 'unknownFutureValue'>;
+
+/** `GET /tenantRelationships/delegatedAdminRelationships`; roles are Entra role *template* ids. */
+export interface DelegatedAdminRelationship {
+  '@odata.type'?: string;
+  id: string;
+  displayName: string;
+  /** ISO 8601 duration, e.g. `P730D`. */
+  duration: string;
+  customer: { tenantId: string; displayName: string } | null;
+  accessDetails: { unifiedRoles: { roleDefinitionId: string }[] };
+  status: DelegatedAdminRelationshipStatus;
+  /** `PT0S` when it does not renew itself, else e.g. `P180D`. */
+  autoExtendDuration: string | null;
+  createdDateTime: string;
+  activatedDateTime: string | null;
+  lastModifiedDateTime: string;
+  endDateTime: string | null;
+}
+
+/** `GET /contracts`: a partner's customers (`customerId` is the customer's tenant id). */
+export interface Contract {
+  '@odata.type'?: string;
+  id: string;
+  contractType: string;
+  customerId: string;
+  defaultDomainName: string;
+  displayName: string;
+  deletedDateTime: string | null;
+}

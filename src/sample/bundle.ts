@@ -3,3 +3,4 @@
 export { generateTenant } from './generator';
 export { GraphEngine } from './engine';
 export { inProcessConnection } from './transport';
+export { PARTNER_DISCOVERY_PERMISSIONS, sampleCustomerConnection } from './portfolio';

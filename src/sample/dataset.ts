@@ -1,7 +1,7 @@
 // A whole tenant as the sample tenant and the HTTPS emulator hold it: Graph's resources plus
 // what only the sample needs (readable customer names, an archive older than Graph keeps).
 import type {
-  CustomerInsight, PartnerSecurityAlert, PartnerSecurityScore, SecureScore, SecureScoreControlProfile, SecurityAlert,
+  Contract, CustomerInsight, DelegatedAdminRelationship, PartnerSecurityAlert, PartnerSecurityScore, SecureScore, SecureScoreControlProfile, SecurityAlert,
   SecurityRequirement, SecurityScoreHistory,
 } from '../graph/types';
 
@@ -30,4 +30,26 @@ export interface TenantDataset {
   controlProfiles: SecureScoreControlProfile[];
   /** Newest first by createdDateTime. */
   alerts: SecurityAlert[];
+  /** A partner's GDAP relationships with its customers. */
+  delegatedAdminRelationships?: DelegatedAdminRelationship[];
+  contracts?: Contract[];
+  /** A partner's customer tenants, generated on first request. */
+  customerTenants?: SampleCustomerSpec[];
+}
+
+/** How a sample customer tenant behaves (sample and emulator only, never from Graph). */
+export type SampleCustomerCase =
+  | 'securityAdministrator' | 'securityReader' | 'globalReader' | 'noSecurityRole' | 'expired' | 'endingSoon'
+  | 'noRelationship' | 'consentMissing' | 'conditionalAccess' | 'throttled' | 'noSecureScore';
+
+/** Everything needed to generate one sample customer tenant on first request (cheap to keep for 1,000). */
+export interface SampleCustomerSpec {
+  tenantId: string;
+  name: string;
+  domain: string;
+  seed: number;
+  industry: string;
+  users: number;
+  trend: 'improving' | 'steady' | 'declining' | 'drop';
+  case: SampleCustomerCase;
 }

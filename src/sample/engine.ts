@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from './protocol';
 import type { PartnerSecurityAlert, SecureScoreControlProfile, SecureScoreControlStateUpdate, SecurityAlert } from '../graph/types';
-import type { TenantDataset } from './dataset';
+import { generateCustomerTenant, THROTTLED_RETRY_AFTER_S } from './customers';
+import type { SampleCustomerSpec, TenantDataset } from './dataset';
 import { GraphError, badRequest, graphErrorResponse } from './errors';
 import {
   OPTION_NAMES,
@@ -29,6 +30,7 @@ import {
   ALERT_STATUS,
   CONTROL_PROFILE,
   CONTROL_STATES,
+  CONTRACT,
   CUSTOMER_INSIGHT,
   HISTORY,
   type EnumType,
@@ -36,13 +38,15 @@ import {
   PARTNER_ALERT_STATUS,
   PARTNER_RESOLVED_REASON,
   PARTNER_SCORE,
+  RELATIONSHIP,
   REQUIREMENT,
   type ResourceSchema,
   SECURE_SCORE,
   visibleValue,
 } from './schema';
 
-export type RouteGroup = 'secureScores' | 'controlProfiles' | 'alerts' | 'partnerScore' | 'customerInsights' | 'partnerAlerts';
+export type RouteGroup =
+  | 'secureScores' | 'controlProfiles' | 'alerts' | 'partnerScore' | 'customerInsights' | 'partnerAlerts' | 'relationships' | 'contracts';
 
 export interface PageSize {
   /** Items per page without $top. */
@@ -63,6 +67,9 @@ export const PAGE_SIZES: Readonly<Record<RouteGroup, PageSize>> = {
   // Server-driven paging only ($top is rejected): every page has `default` items.
   customerInsights: { default: 100, max: 100 },
   partnerAlerts: { default: 100, max: 500 },
+  // GDAP relationships: `$top` up to 300 (documented); contracts page like directory objects.
+  relationships: { default: 100, max: 300 },
+  contracts: { default: 100, max: 999 },
 };
 
 export interface EngineOptions {
@@ -77,10 +84,12 @@ export interface EngineOptions {
   interceptor?: RequestInterceptor;
   /** PATCH of `scid_*` control profiles (Defender controls) fails, as it does on Graph. */
   rejectScid?: boolean;
+  /** Customer tenants kept generated at once (default 64); others are generated again when asked. */
+  customerCacheSize?: number;
 }
 
 type Version = 'v1.0' | 'beta';
-type Scope = 'SecurityEvents' | 'SecurityAlert' | 'PartnerSecurity';
+type Scope = 'SecurityEvents' | 'SecurityAlert' | 'PartnerSecurity' | 'DelegatedAdminRelationship' | 'Directory';
 type Method = 'GET' | 'PATCH' | 'POST';
 
 interface Ids {
@@ -133,6 +142,11 @@ export class GraphEngine {
   private readonly now: () => Date;
   private readonly pageSizes: Record<RouteGroup, PageSize>;
   private readonly routes: Route[];
+  /** Customer tenants generated so far, least recently used first. */
+  private readonly customerEngines = new Map<string, GraphEngine>();
+  private readonly specs = new Map<string, SampleCustomerSpec>();
+  /** Set by any write: a customer tenant that was changed is never dropped from the cache. */
+  private written = false;
 
   constructor(
     readonly dataset: TenantDataset,
@@ -143,7 +157,23 @@ export class GraphEngine {
     this.pageSizes = { ...PAGE_SIZES, ...options.pageSizes };
     const d = () => this.dataset;
     const partner = { scope: 'PartnerSecurity', betaOnly: true } as const;
+    for (const spec of dataset.customerTenants ?? []) {
+      this.specs.set(spec.tenantId.toLowerCase(), spec);
+    }
     this.routes = [
+      {
+        pattern: 'tenantRelationships/delegatedAdminRelationships', group: 'relationships', scope: 'DelegatedAdminRelationship',
+        options: [...LIST, 'orderby'],
+        methods: { GET: (ctx) => this.list(ctx, RELATIONSHIP, d().delegatedAdminRelationships ?? []) },
+      },
+      {
+        pattern: 'tenantRelationships/delegatedAdminRelationships/{id}', group: 'relationships', scope: 'DelegatedAdminRelationship', options: ENTITY,
+        methods: { GET: (ctx) => this.entity(ctx, RELATIONSHIP, this.find(ctx, d().delegatedAdminRelationships ?? [])) },
+      },
+      {
+        pattern: 'contracts', group: 'contracts', scope: 'Directory', options: LIST,
+        methods: { GET: (ctx) => this.list(ctx, CONTRACT, d().contracts ?? []) },
+      },
       {
         pattern: 'security/secureScores', group: 'secureScores', scope: 'SecurityEvents', options: LIST,
         methods: { GET: (ctx) => this.list(ctx, SECURE_SCORE, d().secureScores) },
@@ -219,10 +249,48 @@ export class GraphEngine {
   }
 
   handle(req: EngineRequest, caller: Caller): EngineResponse {
+    const spec = this.specs.get(caller.tenantId.toLowerCase());
+    if (spec) {
+      return this.handleCustomer(spec, req, caller);
+    }
+    if (req.method.toUpperCase() !== 'GET') {
+      this.written = true;
+    }
     const requestId = randomUUID();
     const ids = { requestId, clientRequestId: headerValue(req.headers, 'client-request-id') ?? requestId };
     const response = this.options.interceptor?.(req, caller, { inBatch: false }) ?? this.dispatch(req, caller, ids, false);
     return { ...response, headers: { 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId, ...response.headers } };
+  }
+
+  /** The customer tenant's own data, generated on first request; a token for that tenant is what got here. */
+  customer(tenantId: string): GraphEngine | undefined {
+    const key = tenantId.toLowerCase();
+    const spec = this.specs.get(key);
+    if (!spec) {
+      return undefined;
+    }
+    let engine = this.customerEngines.get(key);
+    if (engine) {
+      this.customerEngines.delete(key);
+    } else {
+      const interceptor = spec.case === 'throttled' ? spentBudget : this.options.interceptor;
+      engine = new GraphEngine(generateCustomerTenant(spec, Date.parse(this.dataset.now)), { ...this.options, interceptor, customerCacheSize: 0 });
+    }
+    this.customerEngines.set(key, engine);
+    const limit = this.options.customerCacheSize ?? 64;
+    for (const [id, cached] of this.customerEngines) {
+      if (this.customerEngines.size <= limit) {
+        break;
+      }
+      if (!cached.written) {
+        this.customerEngines.delete(id);
+      }
+    }
+    return engine;
+  }
+
+  private handleCustomer(spec: SampleCustomerSpec, req: EngineRequest, caller: Caller): EngineResponse {
+    return (this.customer(spec.tenantId) as GraphEngine).handle(req, caller);
   }
 
   // ---- dispatch ---------------------------------------------------------------------------
@@ -550,6 +618,20 @@ export class GraphEngine {
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
+
+/**
+ * A tenant whose budget is spent (another tool of the partner's, say): every request waits a long
+ * time. A `$batch` itself is answered, its inner requests are throttled, as Graph does.
+ */
+const spentBudget: RequestInterceptor = (req) => {
+  if (/\/\$batch(\?|$)/i.test(req.url.split('?')[0])) {
+    return undefined;
+  }
+  return graphErrorResponse(429, 'TooManyRequests', 'Please retry again later.', {
+    clientRequestId: headerValue(req.headers, 'client-request-id'),
+    headers: { 'Retry-After': String(THROTTLED_RETRY_AFTER_S) },
+  });
+};
 
 function ok(body: unknown): EngineResponse {
   return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0' }, body };

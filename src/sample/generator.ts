@@ -20,6 +20,7 @@ import {
   type EvidenceKind,
   type Threat,
 } from './catalog';
+import { buildPortfolio } from './customers';
 import { Rng } from './random';
 
 export interface GenerateOptions {
@@ -61,11 +62,35 @@ function vendorInformation(): SecurityVendorInformation {
   return { provider: 'SecureScore', providerVersion: null, subProvider: null, vendor: 'Microsoft' };
 }
 
-interface Context {
+/** The organisation a tenant belongs to: the partner, or one of its customers. */
+export interface Org {
+  domain: string;
+  netbios: string;
+  /** Device name prefix. */
+  prefix: string;
+  users: number;
+  devices: number;
+  admins: number;
+  mailboxes: number;
+  /** Licensed users before the licence bump in the score window. */
+  licensedBefore: number;
+  industry: string;
+  seats: [lower: string, upper: string];
+  /** Shape of the Secure Score over the window; the partner's own has none imposed. */
+  trend?: 'improving' | 'steady' | 'declining' | 'drop';
+}
+
+const PARTNER_ORG: Org = {
+  domain: DOMAIN, netbios: NETBIOS, prefix: 'CAP', users: 250, devices: 176, admins: 6, mailboxes: 236, licensedBefore: 240,
+  industry: 'professionalServices', seats: ['100', '499'],
+};
+
+export interface Context {
   tenantId: string;
   now: number;
   /** 00:00Z of the dataset's "now". */
   today: number;
+  org: Org;
   dir: Directory;
 }
 
@@ -78,7 +103,8 @@ export function generateTenant(options: GenerateOptions = {}): TenantDataset {
     tenantId: root.fork('tenant').guid(),
     now,
     today: startOfDay(now),
-    dir: buildDirectory(root.fork('directory')),
+    org: PARTNER_ORG,
+    dir: buildDirectory(root.fork('directory'), PARTNER_ORG),
   };
 
   const customers = buildCustomers(root.fork('customers'), size(options.customers, 36));
@@ -105,6 +131,7 @@ export function generateTenant(options: GenerateOptions = {}): TenantDataset {
     ...(historyDays > 0 ? { secureScoreArchive: scores.slice(scoreDays) } : {}),
     controlProfiles: controls.profiles,
     alerts: buildAlerts(root.fork('alerts'), ctx, size(options.alerts, 240)),
+    ...buildPortfolio(root.fork('portfolio'), ctx.now, customers.map((c) => ({ tenantId: c.insight.tenantId, name: c.name, users: c.insight.mfa?.totalUsersCount ?? 25 }))),
   };
 }
 
@@ -128,29 +155,28 @@ interface Device {
   user: Person;
 }
 
-interface Directory {
+export interface Directory {
   /** The security team; staff[0] is the signed-in user. */
   staff: Person[];
   users: Person[];
   devices: Device[];
 }
 
-const LICENSED_USERS = 250;
 const SERVERS = ['DC01', 'DC02', 'FS01', 'APP01', 'SQL01', 'RDS01'];
 const OS_BUILDS: Record<string, number[]> = {
   WindowsServer2022: [20348], WindowsServer2019: [17763], Windows11: [22631, 26100], Windows10: [19045],
 };
 
-function buildDirectory(rng: Rng): Directory {
+export function buildDirectory(rng: Rng, org: Org): Directory {
   const sidBase = `S-1-5-21-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}`;
   const names: [string, string][] = STAFF_NAMES.slice();
   const pool = rng.shuffle(FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l): [string, string] => [f, l])));
-  names.push(...pool.slice(0, LICENSED_USERS - names.length));
+  names.push(...pool.slice(0, org.users - names.length));
   const users = names.map(([first, last], i): Person => {
     const clean = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
     return {
       displayName: `${first} ${last}`,
-      upn: `${clean(first)}.${clean(last)}@${DOMAIN}`,
+      upn: `${clean(first)}.${clean(last)}@${org.domain}`,
       accountName: `${clean(first)[0]}${clean(last)}`,
       sid: `${sidBase}-${1104 + i}`,
       aadId: rng.guid(),
@@ -158,14 +184,14 @@ function buildDirectory(rng: Rng): Directory {
   });
 
   const devices: Device[] = [];
-  for (let i = 0; i < 176; i++) {
+  for (let i = 0; i < org.devices; i++) {
     const server = i < SERVERS.length;
     const kind = server ? 'SRV' : rng.weighted([['LT', 70], ['DT', 15], ['MBP', 8]] as const);
     const platform = server
       ? rng.pick(['WindowsServer2022', 'WindowsServer2019'])
       : kind === 'MBP' ? 'macOS' : rng.weighted([['Windows11', 80], ['Windows10', 20]] as const);
     devices.push({
-      hostName: server ? `CAP-${SERVERS[i]}` : `CAP-${kind}-${String(1000 + i * 7).padStart(4, '0')}`,
+      hostName: server ? `${org.prefix}-${SERVERS[i]}` : `${org.prefix}-${kind}-${String(1000 + i * 7).padStart(4, '0')}`,
       mdeDeviceId: rng.hex(40),
       aadDeviceId: rng.guid(),
       osPlatform: platform,
@@ -606,7 +632,7 @@ function syntheticControls(rng: Rng, count: number): CatalogControl[] {
   return out;
 }
 
-function planControls(rng: Rng, ctx: Context, count: number, scoreDays: number): ControlPlan {
+export function planControls(rng: Rng, ctx: Context, count: number, scoreDays: number): ControlPlan {
   const byRank = CONTROL_CATALOG.slice().sort((a, b) => a.rank - b.rank);
   const entries = [
     ...byRank.slice(0, count),
@@ -741,16 +767,16 @@ function controlProgress(rng: Rng, e: CatalogControl, total: number, days: numbe
   return counts;
 }
 
-function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: number): SecureScore[] {
+export function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: number): SecureScore[] {
   if (days === 0) {
     return [];
   }
   const windowStart = ctx.today - (days - 1) * DAY;
   const population: Record<ControlUnit, () => number> = {
-    users: () => LICENSED_USERS,
-    admins: () => 6,
+    users: () => ctx.org.users,
+    admins: () => ctx.org.admins,
     devices: () => ctx.dir.devices.length,
-    mailboxes: () => 236,
+    mailboxes: () => ctx.org.mailboxes,
     policies: () => rng.int(3, 6),
     apps: () => rng.int(18, 40),
   };
@@ -800,6 +826,10 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
     }
   }
 
+  if (ctx.org.trend) {
+    shapeTrend(rng.fork('trend'), tracks, ctx.org.trend, days);
+  }
+
   let active = rng.int(172, 186);
   const licenseBump = rng.int(Math.floor(days * 0.3), Math.floor(days * 0.7));
   const snapshots: SecureScore[] = [];
@@ -840,22 +870,68 @@ function buildSecureScores(rng: Rng, ctx: Context, plan: ControlPlan, days: numb
     snapshots.push({
       id: `${ctx.tenantId}_${iso(at).slice(0, 10)}`,
       azureTenantId: ctx.tenantId,
-      activeUserCount: active,
+      activeUserCount: Math.round((active * ctx.org.users) / PARTNER_ORG.users),
       createdDateTime: iso(at),
       currentScore: round2(current),
       enabledServices: ENABLED_SERVICES.slice(),
-      licensedUserCount: t < licenseBump ? 240 : LICENSED_USERS,
+      licensedUserCount: t < licenseBump ? ctx.org.licensedBefore : ctx.org.users,
       maxScore: round2(max),
       averageComparativeScores: [
         comparative('AllTenants', 46.2 + drift + rng.float(-0.3, 0.3), {}),
-        comparative('TotalSeats', 49.8 + drift + rng.float(-0.3, 0.3), { seatSizeRangeLowerValue: '100', seatSizeRangeUpperValue: '499' }),
-        comparative('IndustryTypes', 53.1 + drift + rng.float(-0.3, 0.3), { categoryValue: 'professionalServices' }),
+        comparative('TotalSeats', 49.8 + drift + rng.float(-0.3, 0.3), { seatSizeRangeLowerValue: ctx.org.seats[0], seatSizeRangeUpperValue: ctx.org.seats[1] }),
+        comparative('IndustryTypes', 53.1 + drift + rng.float(-0.3, 0.3), { categoryValue: ctx.org.industry }),
       ],
       controlScores,
       vendorInformation: vendorInformation(),
     });
   }
   return snapshots.reverse();
+}
+
+interface ShapedTrack {
+  e: CatalogControl;
+  total: number;
+  counts: number[];
+  marks: (string | null)[];
+  firstDay: number;
+}
+
+/** Control whose Conditional Access policy a "drop" customer switched off: the cause its score shows. */
+export const DROP_CONTROL = 'BlockLegacyAuthentication';
+/** Days before today on which that policy was switched off. */
+export const DROP_DAYS_AGO = 9;
+
+/**
+ * Bends a customer's score into a recognisable shape over the last two months: level (steady),
+ * several controls completed one after another (improving), several regressing (declining), or
+ * one policy switched off nine days ago (drop).
+ */
+function shapeTrend(rng: Rng, tracks: ShapedTrack[], trend: NonNullable<Org['trend']>, days: number): void {
+  // The last two months start level (what configuration was then), so the trend is the chosen one.
+  const window = Math.min(days - 1, 60);
+  const from = days - window;
+  for (const t of tracks) {
+    t.counts.fill(t.counts[from - 1], from);
+  }
+  const plain = tracks.filter((t) => t.firstDay === 0 && t.marks.every((m) => m === null));
+  const set = (t: ShapedTrack, at: number, value: number) => t.counts.fill(value, at);
+  if (trend === 'drop') {
+    const victim = plain.find((t) => t.e.id === DROP_CONTROL) ?? plain.find((t) => t.total === 1 && t.e.maxScore >= 5);
+    if (victim) {
+      victim.counts.fill(victim.total);
+      set(victim, days - DROP_DAYS_AGO, 0);
+    }
+    return;
+  }
+  if (trend === 'steady') {
+    return;
+  }
+  const improving = trend === 'improving';
+  const candidates = plain.filter((t) => t.e.maxScore >= 2 && (improving ? t.counts[days - 1] < t.total : t.counts[days - 1] > 0));
+  const count = improving ? rng.int(4, 7) : rng.int(3, 5);
+  for (const track of rng.sample(candidates, Math.min(candidates.length, count))) {
+    set(track, days - rng.int(2, Math.min(28, window - 1)), improving ? track.total : 0);
+  }
 }
 
 function comparative(basis: string, average: number, extra: Record<string, string>): AverageComparativeScore {
@@ -940,7 +1016,7 @@ const OAUTH_APPS = [
 
 const SIGNED_BINARIES = new Set(['powershell.exe', 'rundll32.exe']);
 
-function buildAlerts(rng: Rng, ctx: Context, count: number): SecurityAlert[] {
+export function buildAlerts(rng: Rng, ctx: Context, count: number): SecurityAlert[] {
   const ids = rng.fork('template-ids');
   const detectorIds = ALERT_TEMPLATES.map(() => ids.guid());
   const policyIds = ALERT_TEMPLATES.map(() => ids.guid());
@@ -1060,7 +1136,7 @@ function buildAlert(rng: Rng, ctx: Context, template: AlertTemplate, o: AlertOve
   const verdict = truePositive ? 'malicious' : cleared ? 'noThreatsFound' : 'suspicious';
   const evidence = template.evidence.map((kind) => buildEvidence(rng, kind, {
     createdDateTime: iso(created), verdict, remediated: truePositive && status === 'resolved',
-    user, device, ip, countryCode, url, fileName,
+    user, device, ip, countryCode, url, fileName, org: ctx.org,
   }));
 
   const id = alertId(rng, template.serviceSource, created);
@@ -1130,6 +1206,7 @@ interface EvidenceInput {
   countryCode: string;
   url: string;
   fileName: string;
+  org: Org;
 }
 
 function buildEvidence(rng: Rng, kind: EvidenceKind, x: EvidenceInput): AlertEvidence {
@@ -1144,17 +1221,17 @@ function buildEvidence(rng: Rng, kind: EvidenceKind, x: EvidenceInput): AlertEvi
     tags: [],
   });
   const userAccount = (p: Person) => ({
-    accountName: p.accountName, domainName: NETBIOS, userSid: p.sid, azureAdUserId: p.aadId,
+    accountName: p.accountName, domainName: x.org.netbios, userSid: p.sid, azureAdUserId: p.aadId,
     userPrincipalName: p.upn, displayName: p.displayName,
   });
   switch (kind) {
     case 'device': {
       const d = x.device;
       return Object.assign(base('deviceEvidence', x.verdict === 'malicious' ? ['compromised'] : []), {
-        mdeDeviceId: d.mdeDeviceId, azureAdDeviceId: d.aadDeviceId, deviceDnsName: `${d.hostName.toLowerCase()}.${DOMAIN}`,
+        mdeDeviceId: d.mdeDeviceId, azureAdDeviceId: d.aadDeviceId, deviceDnsName: `${d.hostName.toLowerCase()}.${x.org.domain}`,
         hostName: d.hostName, osPlatform: d.osPlatform, osBuild: d.osBuild, healthStatus: 'active',
         riskScore: x.verdict === 'malicious' ? 'high' : rng.pick(['low', 'medium']), onboardingStatus: 'onboarded',
-        ipInterfaces: [d.ip], loggedOnUsers: [{ accountName: d.user.accountName, domainName: NETBIOS }], vmMetadata: null,
+        ipInterfaces: [d.ip], loggedOnUsers: [{ accountName: d.user.accountName, domainName: x.org.netbios }], vmMetadata: null,
       });
     }
     case 'user':

@@ -3,7 +3,9 @@
 // Property lists are checked against types.ts at compile time, so a new field there cannot be forgotten.
 
 import type {
+  Contract,
   CustomerInsight,
+  DelegatedAdminRelationship,
   PartnerSecurityAlert,
   PartnerSecurityScore,
   SecureScore,
@@ -244,6 +246,43 @@ export const PARTNER_ALERT: ResourceSchema = {
     customerTenantId: { kind: 'string', ops: EQ_ONLY },
     alertType: { kind: 'string', ops: EQ_ONLY },
     detectedDateTime: { kind: 'date', ops: ['gt', 'ge', 'lt', 'le'] },
+  },
+  orderBy: [],
+  evolvable: {},
+};
+
+export const RELATIONSHIP_STATUS: EnumType = {
+  name: 'microsoft.graph.delegatedAdminRelationshipStatus',
+  members: [
+    'activating', 'active', 'approvalPending', 'approved', 'created', 'expired', 'expiring', 'terminated', 'terminating',
+    'terminationRequested', 'unknownFutureValue',
+  ],
+};
+
+export const RELATIONSHIP: ResourceSchema = {
+  typeName: 'microsoft.graph.delegatedAdminRelationship',
+  key: 'id',
+  properties: propertiesOf<DelegatedAdminRelationship>()([
+    'id', 'displayName', 'duration', 'customer', 'accessDetails', 'status', 'autoExtendDuration', 'createdDateTime',
+    'activatedDateTime', 'lastModifiedDateTime', 'endDateTime',
+  ]),
+  filter: {
+    status: enumField(RELATIONSHIP_STATUS, EQUALITY),
+    displayName: { kind: 'string', ops: EQ_ONLY },
+    endDateTime: { kind: 'date', ops: RANGE },
+  },
+  orderBy: ['endDateTime', 'createdDateTime'],
+  evolvable: {},
+};
+
+export const CONTRACT: ResourceSchema = {
+  typeName: 'microsoft.graph.contract',
+  key: 'id',
+  properties: propertiesOf<Contract>()(['id', 'contractType', 'customerId', 'defaultDomainName', 'displayName', 'deletedDateTime']),
+  filter: {
+    customerId: { kind: 'string', ops: EQ_ONLY },
+    defaultDomainName: { kind: 'string', ops: EQ_ONLY },
+    displayName: { kind: 'string', ops: EQ_ONLY },
   },
   orderBy: [],
   evolvable: {},

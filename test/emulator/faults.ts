@@ -285,6 +285,8 @@ export function routeGroupOf(path: string): RouteGroup | undefined {
     ['/security/partner/securityscore', 'partnerScore'],
     ['/security/partner/securityalerts', 'partnerAlerts'],
     ['/security/alerts', 'alerts'],
+    ['/tenantrelationships/delegatedadminrelationships', 'relationships'],
+    ['/contracts', 'contracts'],
   ];
   return groups.find(([prefix]) => p.startsWith(prefix))?.[1];
 }

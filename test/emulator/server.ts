@@ -15,7 +15,8 @@ import { generateTenant } from '../../src/sample/generator';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from '../../src/sample/protocol';
 import { createServerCertificates, type ServerCertificates } from './certs';
 import { FaultController, Throttle, isBatchPath, routeGroupOf, type Fault, type FaultCommand, type FaultKind, type RateLimit, type RouteGroup } from './faults';
-import { SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { PARTNER_DIRECTORY_PERMISSIONS, SECURITY_PERMISSIONS, TokenService, type EmulatorClient } from './tokens';
+import { gdapRefusal } from './gdap';
 
 export type { EmulatorClient } from './tokens';
 export type { Fault, FaultCommand, FaultRule, RateLimit, RouteGroup } from './faults';
@@ -60,6 +61,8 @@ export interface RequestLogEntry {
   inBatch: boolean;
   /** `appid` of the bearer token, for Graph requests. */
   clientId?: string;
+  /** `tid` of the bearer token: whose data Graph answered with (a token never reaches another tenant's data). */
+  tenantId?: string;
   fault?: FaultKind;
   throttled?: boolean;
   /** The JSON body of a Graph write (not of `$batch` itself: its inner writes carry their own), so tests can check exactly what was sent. */
@@ -165,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3600,
     deviceCodePolls: options.deviceCodePolls ?? 1,
+    customers: dataset.customerTenants,
   });
   const throttle = new Throttle(options.concurrency ?? {}, options.rateLimits ?? {}, Math.max(0.1, latencyMs / 1000));
 
@@ -173,6 +177,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let current: { app: string; tenant: string; held: Array<() => void> } | undefined;
 
   const interceptor: RequestInterceptor = (req, caller, context) => {
+    const gdap = context.inBatch ? gdapRefusal(pristine, caller, req) : undefined;
+    if (gdap) {
+      return gdap;
+    }
     if (context.inBatch && current) {
       const clientRequestId = findHeader(req.headers, 'client-request-id');
       const fault = faults.match(req.method, req.url, true);
@@ -265,7 +273,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log({
         time: x.entry.time, method,
         path: /^https?:/i.test(innerUrl) ? innerUrl : `${version}/${innerUrl.replace(/^\/+/, '')}`,
-        status: r.status, durationMs: 0, inBatch: true, clientId: x.entry.clientId,
+        status: r.status, durationMs: 0, inBatch: true, clientId: x.entry.clientId, tenantId: x.entry.tenantId,
         ...(method !== 'GET' && sent?.body !== undefined ? { body: sent.body } : {}),
       });
     }
@@ -336,7 +344,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const app = auth.claims.appid;
     x.entry.clientId = app;
+    x.entry.tenantId = auth.caller.tenantId;
     const request: EngineRequest = { method: x.entry.method, url: x.entry.path, headers: x.headers, body };
+    const gdap = gdapRefusal(pristine, auth.caller, request);
+    if (gdap) {
+      await sleep(latencyMs);
+      return sendGraph(x, gdap);
+    }
     const fault = faults.match(request.method, request.url, false);
     if (fault) {
       x.entry.fault = fault.kind;
@@ -502,7 +516,7 @@ function defaultClient(): EmulatorClient {
   return {
     clientId: DEFAULT_CLIENT_ID,
     secret: `emu8Q~${randomBytes(27).toString('base64url')}`,
-    roles: [...SECURITY_PERMISSIONS],
+    roles: [...SECURITY_PERMISSIONS, ...PARTNER_DIRECTORY_PERMISSIONS],
     delegatedScopes: [...SECURITY_PERMISSIONS],
   };
 }

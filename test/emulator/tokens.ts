@@ -4,6 +4,8 @@
 
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import type { SampleCustomerSpec } from '../../src/sample/dataset';
+import { signInRefusal } from '../../src/sample/customers';
 import type { Caller, EngineResponse } from '../../src/sample/protocol';
 import { thumbprints } from './certs';
 import type { FaultController } from './faults';
@@ -16,6 +18,9 @@ export const SECURITY_PERMISSIONS = [
   'PartnerSecurity.Read.All',
   'PartnerSecurity.ReadWrite.All',
 ] as const;
+
+/** What a partner's discovery reads: GDAP relationships and contracts. */
+export const PARTNER_DIRECTORY_PERMISSIONS = ['DelegatedAdminRelationship.Read.All', 'Directory.Read.All'] as const;
 
 /** An app registration known to the emulator. */
 export interface EmulatorClient {
@@ -65,6 +70,8 @@ export interface TokenServiceOptions {
   tokenLifetimeSeconds: number;
   /** Polls answered `authorization_pending` before a device code is approved. */
   deviceCodePolls: number;
+  /** The partner's customer tenants: tokens are issued for them too (authority `/<their id>/`). */
+  customers?: SampleCustomerSpec[];
 }
 
 interface Jwt {
@@ -75,6 +82,7 @@ interface Jwt {
 }
 
 interface DeviceCode {
+  tenantId: string;
   clientId: string;
   upn: string;
   permissions: string[];
@@ -84,6 +92,7 @@ interface DeviceCode {
 }
 
 interface Grant {
+  tenantId: string;
   clientId: string;
   upn: string;
   permissions: string[];
@@ -107,12 +116,17 @@ export class TokenService {
   private readonly epochs = new Map<string, number>();
   private readonly deviceCodes = new Map<string, DeviceCode>();
   private readonly refreshTokens = new Map<string, Grant>();
+  private readonly customers = new Map<string, SampleCustomerSpec>();
 
   constructor(private readonly options: TokenServiceOptions) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
     this.kid = createHash('sha256').update(pair.publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 27);
+    for (const spec of options.customers ?? []) {
+      this.customers.set(spec.tenantId.toLowerCase(), spec);
+      this.customers.set(spec.domain.toLowerCase(), spec);
+    }
   }
 
   private get url(): string {
@@ -130,7 +144,8 @@ export class TokenService {
       return undefined;
     }
     const tenant = decodeURIComponent(match[1]);
-    if (!this.knowsTenant(tenant)) {
+    const tenantId = this.resolveTenant(tenant);
+    if (!tenantId) {
       return this.error(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, correlationId);
     }
     const endpoint = match[3];
@@ -138,12 +153,12 @@ export class TokenService {
       if (method !== 'GET') {
         return this.error(405, 'invalid_request', 900561, 'The endpoint only accepts GET requests.', correlationId);
       }
-      return pathname.endsWith('/keys') ? this.ok({ keys: [this.jwk()] }, correlationId) : this.ok(this.openIdConfiguration(tenant), correlationId);
+      return pathname.endsWith('/keys') ? this.ok({ keys: [this.jwk()] }, correlationId) : this.ok(this.openIdConfiguration(tenant, tenantId), correlationId);
     }
     if (method !== 'POST') {
       return this.error(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.', correlationId);
     }
-    return endpoint === 'devicecode' ? this.deviceCode(form, correlationId) : this.token(form, correlationId);
+    return endpoint === 'devicecode' ? this.deviceCode(form, correlationId, tenantId) : this.token(form, correlationId, tenantId);
   }
 
   /** Checks a Graph request's `Authorization` header and turns the token into the engine's Caller. */
@@ -168,7 +183,7 @@ export class TokenService {
     if (claims.exp <= now || claims.nbf > now + CLOCK_SKEW_S || this.epochs.get(claims.jti) !== this.options.faults.tokenEpoch) {
       return unauthorized('Access token has expired or is not yet valid.');
     }
-    if (claims.tid !== this.options.tenantId) {
+    if (this.resolveTenant(claims.tid) !== claims.tid || ['organizations', 'common'].includes(claims.tid)) {
       return unauthorized('Access token validation failure. Invalid tenant.');
     }
     if (this.options.faults.isConsentRevoked(claims.appid)) {
@@ -185,17 +200,41 @@ export class TokenService {
     return { ok: true, claims, caller };
   }
 
-  private knowsTenant(tenant: string): boolean {
+  /** The tenant id an authority segment names (id, domain, or a multi-tenant alias meaning the home tenant). */
+  private resolveTenant(tenant: string): string | undefined {
     const t = tenant.toLowerCase();
-    return [this.options.tenantId, this.options.domain, 'organizations', 'common'].some((known) => known.toLowerCase() === t);
+    if ([this.options.tenantId, this.options.domain, 'organizations', 'common'].some((known) => known.toLowerCase() === t)) {
+      return this.options.tenantId;
+    }
+    return this.customers.get(t)?.tenantId;
   }
 
-  private openIdConfiguration(tenant: string): Record<string, unknown> {
+  /** Entra's refusals for a customer tenant: the app never consented there, or Conditional Access blocks the sign-in. */
+  private refusal(tenantId: string, clientId: string, flow: 'app' | 'delegated', correlationId: string): EngineResponse | undefined {
+    const spec = this.customers.get(tenantId.toLowerCase());
+    switch (spec && signInRefusal(spec)) {
+      case 'conditionalAccess':
+        return this.error(400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', correlationId, { suberror: 'message_only' });
+      case 'consentMissing':
+        // App-only: no service principal in that tenant. Delegated: nobody consented for it there.
+        return flow === 'app' ? this.appNotInDirectory(clientId, tenantId, correlationId) : this.consentRequired(clientId, correlationId);
+      default:
+        return undefined;
+    }
+  }
+
+  private appNotInDirectory(clientId: string, tenantId: string, correlationId: string): EngineResponse {
+    return this.error(400, 'unauthorized_client', 700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      correlationId);
+  }
+
+  private openIdConfiguration(tenant: string, tenantId: string): Record<string, unknown> {
     const base = `${this.url}/${tenant}`;
     // Like Entra: a specific tenant gets its id in the issuer, multi-tenant aliases get the placeholder.
     const specific = !['organizations', 'common'].includes(tenant.toLowerCase());
     return {
-      issuer: `${this.url}/${specific ? this.options.tenantId : '{tenantid}'}/v2.0`,
+      issuer: `${this.url}/${specific ? tenantId : '{tenantid}'}/v2.0`,
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
       token_endpoint: `${base}/oauth2/v2.0/token`,
       device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
@@ -219,22 +258,22 @@ export class TokenService {
     return { ...this.publicKey.export({ format: 'jwk' }), kid: this.kid, use: 'sig', alg: 'RS256', kty: 'RSA' };
   }
 
-  private token(form: URLSearchParams, correlationId: string): EngineResponse {
+  private token(form: URLSearchParams, correlationId: string, tenantId: string): EngineResponse {
     const grantType = form.get('grant_type');
     if (grantType === 'client_credentials') {
-      return this.clientCredentials(form, correlationId);
+      return this.clientCredentials(form, correlationId, tenantId);
     }
     if (grantType !== null && DEVICE_CODE_GRANTS.has(grantType)) {
       return this.redeemDeviceCode(form, correlationId);
     }
     if (grantType === 'refresh_token') {
-      return this.refresh(form, correlationId);
+      return this.refresh(form, correlationId, tenantId);
     }
     return this.error(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType ?? ''}'.`, correlationId);
   }
 
-  private clientCredentials(form: URLSearchParams, correlationId: string): EngineResponse {
-    const client = this.authenticateClient(form, true, correlationId);
+  private clientCredentials(form: URLSearchParams, correlationId: string, tenantId: string): EngineResponse {
+    const client = this.authenticateClient(form, true, correlationId, tenantId);
     if (!('clientId' in client)) {
       return client;
     }
@@ -242,23 +281,27 @@ export class TokenService {
     if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) {
       return this.error(400, 'invalid_scope', 1002012, `The provided value for scope ${scopes.join(' ')} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`, correlationId);
     }
-    const refused = this.checkResource(scopes[0].slice(0, -'/.default'.length), correlationId);
-    if (refused) {
-      return refused;
+    const badResource = this.checkResource(scopes[0].slice(0, -'/.default'.length), correlationId);
+    if (badResource) {
+      return badResource;
     }
     if (this.options.faults.isConsentRevoked(client.clientId)) {
       return this.consentRequired(client.clientId, correlationId);
     }
-    const accessToken = this.issueAccessToken(client.clientId, client.roles.length ? { roles: [...client.roles] } : {});
+    const refused = this.refusal(tenantId, client.clientId, 'app', correlationId);
+    if (refused) {
+      return refused;
+    }
+    const accessToken = this.issueAccessToken(client.clientId, tenantId, client.roles.length ? { roles: [...client.roles] } : {});
     return this.ok({ token_type: 'Bearer', expires_in: this.options.tokenLifetimeSeconds, ext_expires_in: this.options.tokenLifetimeSeconds, access_token: accessToken }, correlationId);
   }
 
-  private deviceCode(form: URLSearchParams, correlationId: string): EngineResponse {
-    const client = this.authenticateClient(form, false, correlationId);
+  private deviceCode(form: URLSearchParams, correlationId: string, tenantId: string): EngineResponse {
+    const client = this.authenticateClient(form, false, correlationId, tenantId);
     if (!('clientId' in client)) {
       return client;
     }
-    const grant = this.delegatedGrant(client, form.get('scope'), correlationId);
+    const grant = this.delegatedGrant(client, form.get('scope'), correlationId, tenantId);
     if (!('permissions' in grant)) {
       return grant;
     }
@@ -297,7 +340,7 @@ export class TokenService {
     return this.delegatedTokens(code, correlationId);
   }
 
-  private refresh(form: URLSearchParams, correlationId: string): EngineResponse {
+  private refresh(form: URLSearchParams, correlationId: string, tenantId: string): EngineResponse {
     const client = this.authenticateClient(form, false, correlationId);
     if (!('clientId' in client)) {
       return client;
@@ -307,19 +350,24 @@ export class TokenService {
     if (!grant || grant.clientId !== client.clientId) {
       return this.error(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', correlationId);
     }
-    // Refresh tokens rotate: the old one is spent.
+    // Refresh tokens rotate: the old one is spent. Redeemed at another tenant's authority, it gives
+    // a token for that tenant (how a partner's user reaches customers through GDAP).
     this.refreshTokens.delete(presented);
-    return this.delegatedTokens(grant, correlationId);
+    return this.delegatedTokens({ ...grant, tenantId }, correlationId);
   }
 
   private delegatedTokens(grant: Grant, correlationId: string): EngineResponse {
     if (this.options.faults.isConsentRevoked(grant.clientId)) {
       return this.consentRequired(grant.clientId, correlationId);
     }
-    const { tenantId } = this.options;
+    const { tenantId } = grant;
+    const refused = this.refusal(tenantId, grant.clientId, 'delegated', correlationId);
+    if (refused) {
+      return refused;
+    }
     const oid = stableUuid(`${tenantId}|user|${grant.upn}`);
     const name = grant.upn.split('@')[0];
-    const accessToken = this.issueAccessToken(grant.clientId, { scp: grant.permissions.join(' '), upn: grant.upn, name, oid });
+    const accessToken = this.issueAccessToken(grant.clientId, tenantId, { scp: grant.permissions.join(' '), upn: grant.upn, name, oid });
     const refreshToken = randomBytes(48).toString('base64url');
     this.refreshTokens.set(refreshToken, grant);
     const now = nowSeconds();
@@ -341,7 +389,7 @@ export class TokenService {
   }
 
   /** Scopes of a delegated request → the consented permissions, or an Entra error. */
-  private delegatedGrant(client: EmulatorClient, scope: string | null, correlationId: string): Grant | EngineResponse {
+  private delegatedGrant(client: EmulatorClient, scope: string | null, correlationId: string, tenantId: string): Grant | EngineResponse {
     if (!client.delegatedScopes?.length) {
       // What Entra says when "Allow public client flows" is off for a confidential app.
       return this.error(401, 'invalid_client', 7000218, 'The request body must contain the following parameter: \'client_assertion\' or \'client_secret\'.', correlationId);
@@ -371,7 +419,7 @@ export class TokenService {
     if (!permissions.size) {
       return this.error(400, 'invalid_scope', 70011, 'The provided request must include a \'scope\' input parameter.', correlationId);
     }
-    return { clientId: client.clientId, upn: client.upn ?? this.options.defaultUpn, permissions: [...permissions], oidcScopes };
+    return { tenantId, clientId: client.clientId, upn: client.upn ?? this.options.defaultUpn, permissions: [...permissions], oidcScopes };
   }
 
   /** Tokens are per cloud: only this emulator's own URL is a resource here. */
@@ -385,7 +433,7 @@ export class TokenService {
   }
 
   /** Finds the client and checks its secret or certificate assertion; `required` for confidential-only grants. */
-  private authenticateClient(form: URLSearchParams, required: boolean, correlationId: string): EmulatorClient | EngineResponse {
+  private authenticateClient(form: URLSearchParams, required: boolean, correlationId: string, tenantId = this.options.tenantId): EmulatorClient | EngineResponse {
     const clientId = form.get('client_id');
     if (!clientId) {
       return this.error(400, 'invalid_request', 900144, 'The request body must contain the following parameter: \'client_id\'.', correlationId);
@@ -393,7 +441,7 @@ export class TokenService {
     const client = this.options.clients.find((c) => c.clientId.toLowerCase() === clientId.toLowerCase());
     if (!client) {
       return this.error(400, 'unauthorized_client', 700016,
-        `Application with identifier '${clientId}' was not found in the directory '${this.options.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+        `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
         correlationId);
     }
     const secret = form.get('client_secret');
@@ -455,8 +503,8 @@ export class TokenService {
     return undefined;
   }
 
-  private issueAccessToken(clientId: string, extra: Partial<AccessTokenClaims>): string {
-    const { tenantId, tokenLifetimeSeconds } = this.options;
+  private issueAccessToken(clientId: string, tenantId: string, extra: Partial<AccessTokenClaims>): string {
+    const { tokenLifetimeSeconds } = this.options;
     const now = nowSeconds();
     const oid = extra.oid ?? stableUuid(`${tenantId}|app|${clientId.toLowerCase()}`);
     const claims: AccessTokenClaims = {
@@ -478,7 +526,7 @@ export class TokenService {
   private consentRequired(clientId: string, correlationId: string): EngineResponse {
     return this.error(400, 'invalid_grant', 65001,
       `The user or administrator has not consented to use the application with ID '${clientId}'. Send an interactive authorization request for this user and resource.`,
-      correlationId);
+      correlationId, { suberror: 'consent_required' });
   }
 
   private ok(body: object, correlationId: string): EngineResponse {
@@ -486,7 +534,7 @@ export class TokenService {
   }
 
   /** An Entra error body: AADSTS code in the description, with trace and correlation ids. */
-  private error(status: number, error: string, code: number, description: string, correlationId: string): EngineResponse {
+  private error(status: number, error: string, code: number, description: string, correlationId: string, extra: Record<string, string> = {}): EngineResponse {
     const traceId = randomUUID();
     const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
     return {
@@ -500,6 +548,7 @@ export class TokenService {
         trace_id: traceId,
         correlation_id: correlationId,
         error_uri: `${this.url}/error?code=${code}`,
+        ...extra,
       },
     };
   }
