@@ -1,6 +1,7 @@
 // Bundle and activation: sizes of the production bundles, the time to require the extension
 // bundle and to run activate(), each in fresh Node processes with `vscode` stubbed. The baseline
-// is one eager bundle (identity library and sample tenant inlined) whose activation waits for data.
+// is one eager bundle (identity library and sample tenant inlined), timed at the same two points:
+// when activate() returns, and when its first refresh has settled.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -39,7 +40,7 @@ export async function productionBuild(work: string): Promise<Build> {
   return { extensionDir, dist: path.join(extensionDir, 'dist'), eagerBundle };
 }
 
-function sample(bundle: string, mode: 'require' | 'activate' | 'activateAndWait'): ActivationSample {
+function sample(bundle: string, mode: 'require' | 'activate'): ActivationSample {
   const out = execFileSync(process.execPath, [path.join(__dirname, 'activate.js'), bundle, mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as ActivationSample;
 }
@@ -62,11 +63,19 @@ export function bundleScenario(build: Build): Measure[] {
 }
 
 export function activationScenario(build: Build): Measure[] {
-  const ours = Array.from({ length: RUNS }, () => sample(path.join(build.dist, 'extension.js'), 'activate'));
-  const eager = Array.from({ length: RUNS }, () => sample(build.eagerBundle, 'activateAndWait'));
+  // Alternating, so both meet the same load.
+  const ours: ActivationSample[] = [];
+  const eager: ActivationSample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    ours.push(sample(path.join(build.dist, 'extension.js'), 'activate'));
+    eager.push(sample(build.eagerBundle, 'activate'));
+  }
   const attempts = [...new Set(ours.flatMap(s => s.networkAttempts ?? []))];
+  const ms = (samples: ActivationSample[], key: 'activateMs' | 'readyMs') => median(samples.map(s => s[key]!));
   return [
-    { scenario: 'activation', scale: '', measure: `activate() (ms, median of ${RUNS}; baseline waits for its data)`, ours: median(ours.map(s => s.activateMs!)), baseline: median(eager.map(s => s.activateMs!)), budget: { op: '<=', value: 20 } },
+    { scenario: 'activation', scale: '', measure: `activate() returns (ms, median of ${RUNS} each)`, ours: ms(ours, 'activateMs'), baseline: ms(eager, 'activateMs'), budget: { op: '<=', value: 20 } },
+    { scenario: 'activation', scale: '', measure: `activate() until its first refresh settled (ms, sample tenant, median of ${RUNS} each)`, ours: ms(ours, 'readyMs'), baseline: ms(eager, 'readyMs'),
+      note: 'the views\' first rows' },
     { scenario: 'activation', scale: '', measure: 'network attempts until the first refresh settled (sample tenant)', ours: attempts.length, budget: { op: '=', value: 0 },
       note: attempts.length ? attempts.join(', ') : undefined },
   ];

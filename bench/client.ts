@@ -1,21 +1,23 @@
 // One measured client in a process of its own, so its memory and connections are its own. It
 // signs in to the emulator app-only (the token is fetched before the clock starts), runs one
-// job, ours or the baseline, and sends back what it measured. Started by refresh.ts and bulk.ts.
+// job, ours or the baseline (bulk: the Graph SDK peer), and sends back what it measured.
+// Started by refresh.ts and bulk.ts.
+import { Client } from '@microsoft/microsoft-graph-client';
 import { resolveCloud } from '../src/graph/clouds';
 import { GraphService } from '../src/graph/client';
 import { SecurityApi } from '../src/graph/security';
 import { WriteApi } from '../src/graph/writes';
-import { PostureStore, SECTIONS, type SectionId } from '../src/model/store';
+import { PostureStore, SECTIONS, type SectionData, type SectionId } from '../src/model/store';
 import type { Emulator } from '../test/emulator/server';
 import { EmulatorCredential, trustEmulator } from '../test/unit/emulatorClient';
-import { baselinePatch, baselineRefresh } from './baseline';
+import { baselineRefresh, sdkClient, sdkPatch, type ItemsRead } from './baseline';
 import { memoryPeak, recordGraphFetches, type Interval } from './measure';
 
 export type Mode = 'ours' | 'baseline';
 export type EmulatorAddress = Pick<Emulator, 'url' | 'tenantId' | 'caCertPath' | 'clients'>;
 
 export type Job =
-  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress }
+  | { kind: 'refresh'; mode: Mode; emulator: EmulatorAddress; alertPage: number }
   | { kind: 'bulk'; mode: Mode; emulator: EmulatorAddress; target: 'alerts' | 'profiles'; items: { id: string; body: Record<string, unknown> }[] };
 
 export interface JobResult {
@@ -23,11 +25,12 @@ export interface JobResult {
   /** Each Graph HTTP request as the client saw it (start to response headers). */
   intervals: Interval[];
   memoryMB: number;
-  /** What failed: sections of a refresh, items of a bulk update. */
+  /** What failed: sections of a refresh, items of a bulk update (with Graph's status). */
   failed: string[];
   /** Refresh: ms from the start until each view could render its first rows. */
   firstRows?: Record<string, number>;
-  alertsLoaded?: number;
+  /** Refresh: items read per section. */
+  items?: ItemsRead;
 }
 
 /** The sections behind each view, as src/extension.ts wires them; a view renders once one of them lands. */
@@ -45,18 +48,33 @@ async function run(job: Job): Promise<JobResult> {
   await credential.getToken(scopes);
   const cloud = resolveCloud('Custom', { graphEndpoint: job.emulator.url, authorityHost: job.emulator.url });
   const graph = new GraphService({ cloud, credential, scopesFor: () => scopes });
+  const peer = sdkClient(job.emulator.url, async () => (await credential.getToken(scopes)).token);
 
   const fetches = recordGraphFetches();
   const memory = memoryPeak();
   const started = performance.now();
-  const partial = job.kind === 'refresh' ? await refresh(graph, job.mode, started) : await bulk(graph, job);
+  const partial = job.kind === 'refresh' ? await refresh(graph, job, started) : await bulk(job.mode === 'ours' ? graph : peer, job);
   const wallMs = performance.now() - started;
   const memoryMB = memory.stop();
   fetches.stop();
   return { wallMs, memoryMB, intervals: fetches.intervals, ...partial };
 }
 
-async function refresh(graph: GraphService, mode: Mode, started: number): Promise<Omit<JobResult, 'wallMs' | 'memoryMB' | 'intervals'>> {
+/** Items per section as the views hold them. */
+function itemsRead(store: PostureStore): ItemsRead {
+  const items: ItemsRead = {};
+  for (const id of SECTIONS) {
+    const data = store.get(id).data as SectionData[SectionId] | undefined;
+    if (data) {
+      items[id] = id === 'alerts' ? (data as SectionData['alerts']).groups.reduce((n, g) => n + g.items.length, 0)
+        : id === 'partner' ? (data as SectionData['partner']).requirements.length + (data as SectionData['partner']).history.length
+          : (data as unknown[]).length;
+    }
+  }
+  return items;
+}
+
+async function refresh(graph: GraphService, job: Extract<Job, { kind: 'refresh' }>, started: number): Promise<Omit<JobResult, 'wallMs' | 'memoryMB' | 'intervals'>> {
   const firstRows: Record<string, number> = {};
   const landed = (id: SectionId) => {
     for (const [view, ids] of Object.entries(VIEW_SECTIONS)) {
@@ -65,25 +83,29 @@ async function refresh(graph: GraphService, mode: Mode, started: number): Promis
       }
     }
   };
-  if (mode === 'baseline') {
-    const { alertsLoaded } = await baselineRefresh(graph, landed);
-    return { firstRows, alertsLoaded, failed: [] };
+  if (job.mode === 'baseline') {
+    return { firstRows, ...await baselineRefresh(graph, job.alertPage, landed) };
   }
   const store = new PostureStore();
   store.connect(new SecurityApi(graph), 'bench');
+  store.configureAlerts(store.alertsFilter, job.alertPage);
   store.onDidChange(ids => ids.filter(id => store.get(id).status !== 'loading').forEach(landed));
   await store.refresh();
-  const alertsLoaded = store.get('alerts').data?.groups.reduce((n, g) => n + g.items.length, 0) ?? 0;
-  return { firstRows, alertsLoaded, failed: SECTIONS.filter(id => store.get(id).status !== 'ready') };
+  return {
+    firstRows, items: itemsRead(store),
+    failed: SECTIONS.filter(id => store.get(id).status !== 'ready').map(id => `${id}: ${store.get(id).error?.message ?? store.get(id).status}`),
+  };
 }
 
-async function bulk(graph: GraphService, job: Extract<Job, { kind: 'bulk' }>): Promise<Pick<JobResult, 'failed'>> {
+async function bulk(client: GraphService | Client, job: Extract<Job, { kind: 'bulk' }>): Promise<Pick<JobResult, 'failed'>> {
   const alerts = job.target === 'alerts';
-  if (job.mode === 'baseline') {
+  if (client instanceof Client) {
     const path = alerts ? '/security/alerts_v2/' : '/security/secureScoreControlProfiles/';
-    return { failed: await baselinePatch(graph, job.items.map(i => ({ url: path + encodeURIComponent(i.id), body: i.body })), alerts ? 'alerts' : 'controls') };
+    // The docs' example asks for the updated profile, as ours does.
+    const headers = alerts ? undefined : { Prefer: 'return=representation' };
+    return { failed: await sdkPatch(client, job.items.map(i => ({ id: i.id, url: path + encodeURIComponent(i.id), body: i.body, headers }))) };
   }
-  const writes = new WriteApi(graph);
+  const writes = new WriteApi(client);
   const results = alerts
     ? await writes.patchAlerts(job.items.map(i => ({ id: i.id, patch: i.body })))
     : await writes.patchControlProfiles(job.items);

@@ -6,7 +6,7 @@ import type { TenantDataset } from '../src/sample/dataset';
 import type { ServerCertificates } from '../test/emulator/certs';
 import { isBatchPath } from '../test/emulator/faults';
 import { GRAPH_LIMITS, startEmulator, type Emulator } from '../test/emulator/server';
-import type { EmulatorAddress, Job, JobResult } from './client';
+import type { EmulatorAddress, Job, JobResult, Mode } from './client';
 
 export interface GraphOptions {
   latencyMs: number;
@@ -32,9 +32,7 @@ export function address(emulator: Emulator): EmulatorAddress {
   return { url: emulator.url, tenantId: emulator.tenantId, caCertPath: emulator.caCertPath, clients: emulator.clients };
 }
 
-const JOB_TIMEOUT_MS = 180_000;
-/** Our side is quick, so it runs this many times and the median run counts (the baseline runs once). */
-export const OUR_RUNS = 3;
+const JOB_TIMEOUT_MS = 300_000;
 
 /** Runs one job in a fresh client process (with `gc` exposed so memory starts clean). */
 export function runJob(job: Job): Promise<JobResult> {
@@ -64,4 +62,14 @@ export function graphTraffic(emulator: Emulator): { http: number; graph: number;
     graph: log.filter(r => r.inBatch || !isBatchPath(r.path)).length,
     throttled: log.filter(r => r.status === 429).length,
   };
+}
+
+/** Runs each side `runs` times, alternating, so both meet the same noise; returns the runs of each. */
+export async function alternate<T>(runs: number, run: (mode: Mode) => Promise<T>): Promise<Record<Mode, T[]>> {
+  const out: Record<Mode, T[]> = { ours: [], baseline: [] };
+  for (let i = 0; i < runs; i++) {
+    out.ours.push(await run('ours'));
+    out.baseline.push(await run('baseline'));
+  }
+  return out;
 }

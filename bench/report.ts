@@ -21,6 +21,8 @@ export interface Measure {
   note?: string;
   /** Set when the run itself went wrong (sections or items failed): the budget counts as missed. */
   failure?: string;
+  /** Set when the baseline's run went wrong: reported next to the result, so its number is read with that. */
+  baselineFailure?: string;
 }
 
 export function withinBudget(m: Measure): boolean {
@@ -49,14 +51,20 @@ function ratio(m: Measure): string {
 }
 
 function status(m: Measure): string {
+  const baseline = m.baselineFailure ? `; **baseline failed**: ${m.baselineFailure}` : '';
   if (m.failure) {
-    return `**failed**: ${m.failure}`;
+    return `**failed**: ${m.failure}${baseline}`;
   }
   if (!m.budget) {
-    return m.note ?? '';
+    return `${m.note ?? ''}${baseline}`;
   }
   const verdict = withinBudget(m) ? 'ok' : '**over**';
-  return m.note ? `${verdict} (${m.note})` : verdict;
+  return `${m.note ? `${verdict} (${m.note})` : verdict}${baseline}`;
+}
+
+/** A failure list short enough for a table cell: the first few, then how many more. */
+export function summarize(failed: string[], max = 3): string {
+  return failed.length <= max ? failed.join('; ') : `${failed.slice(0, max).join('; ')}; and ${failed.length - max} more`;
 }
 
 export function markdownTable(measures: Measure[]): string {

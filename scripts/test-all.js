@@ -9,7 +9,9 @@
 //   integration the suites inside VS Code (code-server + Chromium)   their tests
 //   e2e         the UI tests (Playwright + Chromium)                 their tests
 // Options: --only a,b  --skip a,b  (step names above). Results are in test-results/.
-// The last line is exactly `N passed, N failed`; the exit code is non-zero if anything failed.
+// A suite that runs no test (nothing built, an empty glob, a renamed folder) fails: it is missing,
+// not "0 passed". Mocha forbids `.only` everywhere. The last line is exactly
+// `N passed, N failed, N skipped` (skipped: pending tests); the exit code is non-zero if anything failed.
 'use strict';
 
 const { spawnSync } = require('child_process');
@@ -55,10 +57,10 @@ const steps = [
       const output = path.join(results, 'unit.json');
       fs.rmSync(output, { force: true });
       if (!hasFiles(path.join(root, 'out', 'test', 'unit'), name => name.endsWith('.test.js'))) {
-        return { skipped: 'no unit tests in out/test/unit' };
+        return fail('no unit tests in out/test/unit (run the typecheck step, or tsc -p ., first)');
       }
       const code = exec(process.execPath, [
-        bin.mocha, '--ui', 'bdd', '--timeout', '30000',
+        bin.mocha, '--ui', 'bdd', '--timeout', '30000', '--forbid-only',
         '--reporter', path.join(root, 'out', 'test', 'host', 'reporter.js'),
         '--reporter-option', `output=${output}`,
         'out/test/unit/**/*.test.js',
@@ -100,7 +102,7 @@ function fail(note) {
   return { passed: 0, failed: 1, note };
 }
 
-/** Counts a mocha-style results file; a crash without results, or a failing exit code, counts as one failure. */
+/** Counts a mocha-style results file; a crash without results, a failing exit code or a run without tests counts as one failure. */
 function counted(file, code) {
   let stats;
   try {
@@ -108,8 +110,8 @@ function counted(file, code) {
   } catch {
     return fail(code === 0 ? `no results in ${path.relative(root, file)}` : `exit code ${code}, no results in ${path.relative(root, file)}`);
   }
-  if (stats.tests === 0 && stats.failures === 0 && code === 0) {
-    return { skipped: 'no tests ran' };
+  if (stats.passes + stats.failures === 0) {
+    return { ...fail(`no test ran (${path.relative(root, file)}, exit code ${code})`), pending: stats.pending };
   }
   const outcome = { passed: stats.passes, failed: stats.failures, pending: stats.pending };
   if (code !== 0 && stats.failures === 0) {
@@ -188,20 +190,18 @@ function main() {
 
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   console.log('\n=== summary ===');
   for (const s of summary) {
-    if (s.skipped) {
-      console.log(`  ${s.name.padEnd(12)} skipped (${s.skipped})`);
-      continue;
-    }
     passed += s.passed;
     failed += s.failed;
-    const pending = s.pending ? `, ${s.pending} pending` : '';
+    skipped += s.pending ?? 0;
+    const pending = s.pending ? `, ${s.pending} skipped` : '';
     const note = s.note ? ` [${s.note}]` : '';
     console.log(`  ${s.name.padEnd(12)} ${s.failed ? 'FAIL' : 'ok  '} ${s.passed} passed, ${s.failed} failed${pending}${note} (${s.seconds.toFixed(1)}s)`);
   }
   console.log(`  total time ${((Date.now() - started) / 1000).toFixed(0)}s`);
-  console.log(`${passed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exitCode = failed > 0 ? 1 : 0;
 }
 

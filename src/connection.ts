@@ -2,13 +2,18 @@
 // tenant's context the current one: the views show the current context's store.
 import * as vscode from 'vscode';
 import { createSignIn, type SignIn } from './auth/credentials';
+import type { TokenCredential } from './auth/tokenCredential';
+import { VsCodeSessionCredential } from './auth/vscodeCredential';
 import { resolveCloud, type Cloud } from './graph/clouds';
-import type { Logger } from './graph/client';
+import { GraphService, type GraphServiceOptions, type Logger } from './graph/client';
 import { AREA_PERMISSIONS, PostureError, errorFromException, type ApiArea } from './graph/errors';
 import type { TenantDataset } from './sample/dataset';
 import type { Settings } from './settings';
 import { TenantContext } from './tenant/context';
 import type { CurrentStore } from './tenant/current';
+import type { PortfolioSource } from './tenant/portfolio';
+
+type Credential = TokenCredential & { invalidate?(): void };
 
 export type ConnectionState =
   | { kind: 'sample'; dataset: TenantDataset }
@@ -24,6 +29,13 @@ export class Connection implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   /** The tenant signed in to (the sample tenant's included); undefined when signed out. */
   private home?: TenantContext;
+  /** The customer tenant the views show instead of home, if one is open. */
+  private customer?: TenantContext;
+  /** One credential per customer tenant, so tokens are reused and never shared between tenants. */
+  private readonly customerCredentials = new Map<string, Credential>();
+  /** How to reach a customer tenant with the current sign-in (undefined: it cannot). */
+  private customerConnection?: (tenantId: string) => ({ credential: Credential } & Pick<GraphServiceOptions, 'transport'>) | undefined;
+  private partnerAccess?: Omit<PortfolioSource, 'key' | 'partner' | 'graphFor'>;
 
   constructor(
     private readonly store: CurrentStore,
@@ -89,6 +101,8 @@ export class Connection implements vscode.Disposable {
       signIn.tenantKey = `${signIn.tenantKey}:${session.account.id}`;
     }
     await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
+    this.resetCustomers(signIn.credentialFor && (tenantId => ({ credential: this.customerCredential(tenantId, () => signIn.credentialFor!(tenantId)) })),
+      { cloud, clientId: settings.clientId, mode: signIn.delegated ? 'gdap' : 'app' });
     this.show(new TenantContext({
       key: signIn.tenantKey, tenantId: settings.tenantId, displayName: signIn.account ?? (cloud.name === 'AzureCloud' ? 'Microsoft Graph' : cloud.displayName),
       cloud, user: signIn.delegated ? signIn.account : undefined, sample: false,
@@ -103,7 +117,7 @@ export class Connection implements vscode.Disposable {
     if (this.stateValue.kind !== 'sample') {
       // Loaded on first use: the generator and engine cost nothing until someone explores the sample.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { generateTenant, GraphEngine, inProcessConnection } = require('./sample/bundle') as typeof import('./sample/bundle');
+      const { generateTenant, GraphEngine, inProcessConnection, sampleCustomerConnection, PARTNER_DISCOVERY_PERMISSIONS } = require('./sample/bundle') as typeof import('./sample/bundle');
       // Graph keeps 90 days; 310 older ones seed the stored history so "all" shows what a long-time user would see.
       const dataset = generateTenant({ now: new Date(), historyDays: SAMPLE_HISTORY_DAYS });
       const engine = new GraphEngine(dataset);
@@ -111,9 +125,12 @@ export class Connection implements vscode.Disposable {
         tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
         permissions: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All', 'PartnerSecurity.ReadWrite.All'],
       };
+      const cloud = resolveCloud('AzureCloud');
+      this.resetCustomers(tenantId => sampleCustomerConnection(engine, tenantId, dataset.signedInUser),
+        { cloud, clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', mode: 'gdap', names: dataset.customerNames });
       this.show(new TenantContext({
-        key: 'sample', tenantId: dataset.tenantId, displayName: 'Sample tenant', cloud: resolveCloud('AzureCloud'), user: dataset.signedInUser, sample: true,
-        ...inProcessConnection(engine, caller), log: graphLogger(this.log), cache: this.context.globalState,
+        key: 'sample', tenantId: dataset.tenantId, displayName: 'Sample tenant', cloud, user: dataset.signedInUser, sample: true,
+        ...inProcessConnection(engine, { ...caller, permissions: [...caller.permissions, ...PARTNER_DISCOVERY_PERMISSIONS] }), log: graphLogger(this.log), cache: this.context.globalState,
       }));
       this.stateValue = { kind: 'sample', dataset };
     } else {
@@ -130,11 +147,90 @@ export class Connection implements vscode.Disposable {
 
   /** Makes a tenant context the home one and shows it; the one it replaces is disposed. */
   private show(context: TenantContext | undefined): void {
+    this.closeCustomer();
     if (this.home !== context) {
       this.home?.dispose();
       this.home = context;
     }
     this.store.bind(context);
+  }
+
+  private resetCustomers(connection: Connection['customerConnection'], access: Connection['partnerAccess']): void {
+    this.closeCustomer();
+    this.customerCredentials.clear();
+    this.customerConnection = connection;
+    this.partnerAccess = connection && access;
+  }
+
+  private customerCredential(tenantId: string, create: () => Credential): Credential {
+    const key = tenantId.toLowerCase();
+    let credential = this.customerCredentials.get(key);
+    if (!credential) {
+      credential = create();
+      this.customerCredentials.set(key, credential);
+    }
+    return credential;
+  }
+
+  /** What the Customers view reads through: the home tenant as partner, a Graph client per customer. */
+  get portfolioSource(): PortfolioSource | undefined {
+    const home = this.home;
+    const access = this.partnerAccess;
+    if (!home || !access || !this.customerConnection) {
+      return undefined;
+    }
+    return { ...access, key: home.key, partner: home.graph, graphFor: tenantId => this.customerGraph(tenantId) };
+  }
+
+  /** A Graph client for one customer tenant: its own credential, never the home tenant's token. */
+  customerGraph(tenantId: string): GraphService {
+    const connection = this.customerConnection?.(tenantId);
+    if (!connection || !this.home) {
+      throw new PostureError('signIn', 'This sign-in cannot reach customer tenants: sign in as a partner user (VS Code or device code) or with a multi-tenant app.');
+    }
+    return new GraphService({ cloud: this.home.cloud, ...connection, scopesFor: this.scopesFor(), log: graphLogger(this.log) });
+  }
+
+  private scopesFor(): SignIn['scopesFor'] | undefined {
+    return this.stateValue.kind === 'graph' ? this.stateValue.signIn.scopesFor : undefined;
+  }
+
+  /** The customer whose tenant the views show, if any. */
+  get openCustomer(): TenantContext | undefined {
+    return this.customer;
+  }
+
+  /** Shows a customer's tenant in the four views; "Back to My Tenant" returns. */
+  openCustomerTenant(tenantId: string, name: string): TenantContext {
+    const home = this.home;
+    const connection = this.customerConnection?.(tenantId);
+    if (!home || !connection) {
+      throw new PostureError('signIn', 'This sign-in cannot reach customer tenants: sign in as a partner user (VS Code or device code) or with a multi-tenant app.');
+    }
+    if (this.customer?.tenantId?.toLowerCase() !== tenantId.toLowerCase()) {
+      this.closeCustomer();
+      this.customer = new TenantContext({
+        key: `${home.key}/customer/${tenantId.toLowerCase()}`, tenantId, displayName: name, cloud: home.cloud, user: home.user, sample: home.sample,
+        ...connection, scopesFor: this.scopesFor(), log: graphLogger(this.log), cache: this.context.globalState,
+      });
+    }
+    this.store.bind(this.customer);
+    this.emitter.fire(this.stateValue);
+    return this.customer;
+  }
+
+  /** Back to the tenant signed in to. */
+  showHome(): void {
+    if (this.customer) {
+      this.closeCustomer();
+      this.store.bind(this.home);
+      this.emitter.fire(this.stateValue);
+    }
+  }
+
+  private closeCustomer(): void {
+    this.customer?.dispose();
+    this.customer = undefined;
   }
 
   /**
@@ -146,10 +242,12 @@ export class Connection implements vscode.Disposable {
     if (s.kind === 'signedOut') {
       throw new PostureError('signIn', 'Sign in first; nothing was changed.');
     }
-    if (s.kind !== 'graph' || !s.signIn.vscode) {
+    // The session of the tenant being changed: a customer's own when one is open.
+    const open = this.customer?.tenantId && this.customerCredentials.get(this.customer.tenantId.toLowerCase());
+    const credential = open instanceof VsCodeSessionCredential ? open : s.kind === 'graph' && !this.customer ? s.signIn.vscode : undefined;
+    if (s.kind !== 'graph' || !credential) {
       return;
     }
-    const credential = s.signIn.vscode;
     const permission = AREA_PERMISSIONS[area];
     try {
       await credential.interactive(() => credential.getSession(s.signIn.scopesFor(area, true), true, `${why} This needs the ${permission.write} permission.`));

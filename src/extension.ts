@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Connection } from './connection';
 import { registerAccountCommands } from './commands/account';
+import { registerCustomerCommands } from './commands/customers';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
@@ -18,6 +19,8 @@ import { PendingUpdates } from './model/pending';
 import { PlanStore } from './model/plan';
 import type { StoreView } from './model/store';
 import { CurrentStore } from './tenant/current';
+import { Portfolio } from './tenant/portfolio';
+import { CustomersProvider } from './views/customersView';
 import { affectsProtected, readSettings, SECTION, settingsProblemReporter, type Settings } from './settings';
 import type { ViewContext } from './views/common';
 import { entityOf, type Node } from './views/node';
@@ -41,6 +44,7 @@ export interface SecurityPostureApi {
   panels: PanelController;
   history: HistoryService;
   plan: PlanStore;
+  customers: { portfolio: Portfolio; provider: CustomersProvider; view: vscode.TreeView<Node> };
   /** Resolves when the current connection's first refresh has settled. */
   ready(): Promise<void>;
   /** What could leak if something registered per refresh: for the endurance test. */
@@ -89,6 +93,10 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     context.subscriptions.push(provider, view);
     return [spec.name, { provider, view }];
   })) as Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
+  const portfolio = new Portfolio(context.globalState, { maxInFlight: () => current.settings.customersMaxInFlight });
+  const customersProvider = new CustomersProvider(portfolio, { sort: 'worstScore', filter: '' });
+  const customersView = vscode.window.createTreeView('securityPosture.customers', { treeDataProvider: customersProvider, showCollapseAll: false });
+  context.subscriptions.push(customersProvider, customersView, { dispose: () => portfolio.dispose() });
   const scheduler = new VisibleScheduler(Object.values(views).map(v => v.view));
   const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
   const statusBar = new ScoreStatusBar(store, () => connection.label, projection);
@@ -131,6 +139,9 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     setContext('signedIn', state.kind === 'graph');
     setContext('signedOut', state.kind === 'signedOut');
     setContext('appOnly', state.kind === 'graph' && !state.signIn.delegated);
+    // The Customers view shows for a partner: one whose customer insights list customers, or whose portfolio does.
+    setContext('hasCustomers', !!connection.portfolioSource && ((store.get('customers').data?.length ?? 0) > 0 || portfolio.customers.length > 0 || !!connection.openCustomer));
+    setContext('customerOpen', !!connection.openCustomer);
     for (const { view, provider } of Object.values(views)) {
       // Assigned only when changed: each assignment is a message to the window too.
       const description = state.kind === 'signedOut' ? undefined : connection.label;
@@ -208,6 +219,8 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     store.onDidChange(updateViewChrome),
     ...registerViewCommands(services),
     ...registerAccountCommands(services),
+    ...registerCustomerCommands(services, portfolio, customersProvider, customersView),
+    portfolio.onDidChange(updateViewChrome),
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
@@ -256,6 +269,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
 
   return exportsFor(context.extensionMode, {
     store, connection, panels, history, plan,
+    customers: { portfolio, provider: customersProvider, view: customersView },
     providers: { secureScore: views.secureScore.provider, controls: views.controls.provider, alerts: views.alerts.provider, partner: views.partner.provider },
     treeViews: { secureScore: views.secureScore.view, controls: views.controls.view, alerts: views.alerts.view, partner: views.partner.view },
     ready: async () => {

@@ -22,6 +22,8 @@ export interface Settings {
   alertDays: number;
   alertPageSize: number;
   autoRefreshMinutes: number;
+  /** Customers read at once by the Customers view. */
+  customersMaxInFlight: number;
   statusBar: boolean;
   /** Watching for new high-severity alerts and score drops: minutes between checks (0 = off). */
   watchIntervalMinutes: number;
@@ -123,6 +125,7 @@ export function readSettings(): { settings: Settings; problems: SettingsProblems
     alertDays: int('alerts.days', 1, 365, 30),
     alertPageSize: int('alerts.pageSize', 10, 2000, 200),
     autoRefreshMinutes: int('autoRefreshMinutes', 0, 1440, 0),
+    customersMaxInFlight: int('customers.maxInFlight', 1, 32, 8),
     statusBar: config.get<unknown>('statusBar.enabled', true) !== false,
     watchIntervalMinutes: int('watch.intervalMinutes', 0, 1440, 5),
     scoreDropThreshold: nonNegative('watch.scoreDropThreshold', 5),

@@ -18,6 +18,11 @@ export interface SignIn {
   /** Human-readable account, when known. */
   account?: string;
   vscode?: VsCodeSessionCredential;
+  /**
+   * A credential for another tenant (a customer), signing in the same way: tokens it gets are for
+   * that tenant only. Undefined for methods that cannot reach another tenant (environment).
+   */
+  credentialFor?(tenantId: string): TokenCredential & { invalidate?(): void };
 }
 
 export interface CredentialContext {
@@ -90,7 +95,10 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
   switch (settings.authMethod) {
     case 'vscode': {
       const credential = new VsCodeSessionCredential({ providerId: cloud.vscodeProviderId, clientId: settings.clientId, tenantId: settings.tenantId });
-      return { credential, vscode: credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('vscode', settings.tenantId, settings.clientId) };
+      return {
+        credential, vscode: credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('vscode', settings.tenantId, settings.clientId),
+        credentialFor: tenantId => new VsCodeSessionCredential({ providerId: cloud.vscodeProviderId, clientId: settings.clientId, tenantId }),
+      };
     }
     case 'deviceCode': {
       const credential = new IdentityCredential(() => loadIdentity().deviceCode(common, info => {
@@ -103,7 +111,13 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
             }
           });
       }));
-      return { credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('deviceCode', settings.tenantId, settings.clientId) };
+      return {
+        credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('deviceCode', settings.tenantId, settings.clientId),
+        // The device-code session signs in to one tenant; another one needs its own code.
+        credentialFor: tenantId => new IdentityCredential(() => loadIdentity().deviceCode({ ...common, tenantId }, info => {
+          void vscode.window.showInformationMessage(`To sign in to the customer tenant, open ${info.verificationUri} and enter the code ${info.userCode}.`);
+        })),
+      };
     }
     case 'clientSecret': {
       requireTenant();
@@ -112,7 +126,11 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
         throw new PostureError('signIn', 'No client secret is stored for this app and tenant. Run "Security Posture: Set Client Secret…".');
       }
       const credential = new IdentityCredential(() => loadIdentity().clientSecret(common, secret));
-      return { credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}` };
+      return {
+        credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}`,
+        // A multi-tenant app: the same secret, the customer's authority.
+        credentialFor: tenantId => new IdentityCredential(() => loadIdentity().clientSecret({ ...common, tenantId }, secret)),
+      };
     }
     case 'clientCertificate': {
       requireTenant();
@@ -120,7 +138,10 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
         throw new PostureError('signIn', 'Set securityPosture.clientCertificatePath to a PEM file with the certificate and its private key.');
       }
       const credential = new IdentityCredential(() => loadIdentity().clientCertificate(common, settings.clientCertificatePath));
-      return { credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}` };
+      return {
+        credential, scopesFor: appScopes, delegated: false, tenantKey: key('app', settings.tenantId, settings.clientId), account: `app ${settings.clientId}`,
+        credentialFor: tenantId => new IdentityCredential(() => loadIdentity().clientCertificate({ ...common, tenantId }, settings.clientCertificatePath)),
+      };
     }
     case 'environment': {
       const tenant = process.env.AZURE_TENANT_ID ?? '';

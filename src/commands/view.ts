@@ -1,6 +1,6 @@
 // Refreshing, grouping and filtering the views.
 import * as vscode from 'vscode';
-import type { SectionId } from '../model/store';
+import { SECTIONS, type SectionId } from '../model/store';
 import { SECTION } from '../settings';
 import { idPart } from '../views/node';
 import { viewSpec } from '../views/table';
@@ -13,6 +13,8 @@ export function registerViewCommands(s: Services): vscode.Disposable[] {
       await s.reconnect(false);
     }
     await s.store.refresh(ids);
+    // When a refresh ended and how each section came out (errors show as rows, not notifications).
+    s.log.info(`Refresh done: ${(ids ?? SECTIONS).map(id => `${id} ${s.store.get(id).status}`).join(', ')}.`);
   };
   return [
     registerCommand(s, 'securityPosture.refresh', () => refresh()),

@@ -190,9 +190,14 @@ export class GraphService {
    * after their Retry-After (the SDK does not do that), inner 424s are reported as such.
    * Answers come back correlated by id, in the order asked.
    */
-  async batch(version: GraphVersion, requests: BatchRequest[], options: RequestOptions & { maxInnerRetries?: number }): Promise<BatchResponse[]> {
+  async batch(version: GraphVersion, requests: BatchRequest[], options: RequestOptions & { maxInnerRetries?: number; throttleBudgetMs?: number }): Promise<BatchResponse[]> {
     const results = new Map<string, BatchResponse>();
     let pending = requests;
+    // Per-minute limits (150 alert requests a minute per tenant) make a big change wait its turn:
+    // keep going while throttled items get through, each round waiting longer, within a budget;
+    // give up after maxInnerRetries rounds in a row in which nothing got through.
+    const deadline = Date.now() + (options.throttleBudgetMs ?? 180_000);
+    let stalled = 0;
     for (let attempt = 0; pending.length > 0; attempt++) {
       // A chunk that fails as a whole (offline, 5xx on $batch) fails only its own requests, as
       // status 0 ("no answer"), so the answers of the other chunks are kept.
@@ -218,10 +223,14 @@ export class GraphService {
         results.set(answer.id, answer);
       }
       const throttled = answers.filter(a => a.status === 429);
-      if (throttled.length === 0 || attempt >= (options.maxInnerRetries ?? 4)) {
+      stalled = throttled.length === pending.length ? stalled + 1 : 0;
+      if (throttled.length === 0 || stalled > (options.maxInnerRetries ?? 4) || Date.now() >= deadline) {
         break;
       }
-      const wait = Math.max(...throttled.map(a => parseRetryAfter(headerOf(a.headers, 'retry-after')) ?? 2 ** attempt));
+      // At least Graph's Retry-After; longer the more rounds were throttled, so a queue of
+      // throttled items is not re-sent every few hundred milliseconds only to be refused again.
+      const retryAfter = Math.max(...throttled.map(a => parseRetryAfter(headerOf(a.headers, 'retry-after')) ?? 2 ** Math.min(attempt, 5)));
+      const wait = Math.min(Math.max(retryAfter, Math.min(attempt + 1, 15)), Math.max(0, (deadline - Date.now()) / 1000));
       this.log?.info(`${throttled.length} batched request(s) throttled; retrying after ${wait} s.`);
       await sleep(wait * 1000, options.signal);
       const ids = new Set(throttled.map(a => a.id));

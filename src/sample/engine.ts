@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller, EngineRequest, EngineResponse, RequestInterceptor } from './protocol';
 import type { PartnerSecurityAlert, SecureScoreControlProfile, SecureScoreControlStateUpdate, SecurityAlert } from '../graph/types';
-import { generateCustomerTenant, THROTTLED_RETRY_AFTER_S } from './customers';
+import { generateCustomerTenant } from './customers';
+import { THROTTLED_RETRY_AFTER_S } from './relationships';
 import type { SampleCustomerSpec, TenantDataset } from './dataset';
 import { GraphError, badRequest, graphErrorResponse } from './errors';
 import {

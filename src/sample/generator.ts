@@ -20,7 +20,7 @@ import {
   type EvidenceKind,
   type Threat,
 } from './catalog';
-import { buildPortfolio } from './customers';
+import { buildPortfolio } from './relationships';
 import { Rng } from './random';
 
 export interface GenerateOptions {
@@ -167,11 +167,29 @@ const OS_BUILDS: Record<string, number[]> = {
   WindowsServer2022: [20348], WindowsServer2019: [17763], Windows11: [22631, 26100], Windows10: [19045],
 };
 
+function shuffledNames(rng: Rng): [string, string][] {
+  return rng.shuffle(FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l): [string, string] => [f, l])));
+}
+
+/** Customers' few people: distinct random pairs, without shuffling every pair (a customer is generated on each first request). */
+function pickedNames(rng: Rng, count: number): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  const max = Math.min(count, FIRST_NAMES.length * LAST_NAMES.length);
+  while (out.length < max) {
+    const pair: [string, string] = [rng.pick(FIRST_NAMES), rng.pick(LAST_NAMES)];
+    if (!seen.has(pair.join(' '))) {
+      seen.add(pair.join(' '));
+      out.push(pair);
+    }
+  }
+  return out;
+}
+
 export function buildDirectory(rng: Rng, org: Org): Directory {
   const sidBase = `S-1-5-21-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}-${rng.int(1e9, 4e9)}`;
   const names: [string, string][] = STAFF_NAMES.slice();
-  const pool = rng.shuffle(FIRST_NAMES.flatMap((f) => LAST_NAMES.map((l): [string, string] => [f, l])));
-  names.push(...pool.slice(0, org.users - names.length));
+  names.push(...(org === PARTNER_ORG ? shuffledNames(rng) : pickedNames(rng, org.users)).slice(0, org.users - names.length));
   const users = names.map(([first, last], i): Person => {
     const clean = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
     return {

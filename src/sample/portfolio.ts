@@ -3,7 +3,7 @@
 // refuses the sign-in (consent missing, Conditional Access) refuse it here too, with Entra's words.
 import type { AccessToken, TokenCredential } from '../auth/tokenCredential';
 import type { GraphServiceOptions } from '../graph/client';
-import { signInRefusal } from './customers';
+import { signInRefusal } from './relationships';
 import type { GraphEngine } from './engine';
 import { SampleCredential, SampleTransport } from './transport';
 

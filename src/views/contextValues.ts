@@ -6,7 +6,7 @@
 /** What a row is. */
 export const HEADS = [
   'score', 'controlGroup', 'controlProfile', 'alertFilter', 'alertGroup', 'alert', 'alertQuery', 'loadMore',
-  'requirement', 'customer', 'partnerAlert', 'history', 'detail', 'warning', 'empty', 'error', 'signIn',
+  'requirement', 'customer', 'portfolioCustomer', 'partnerAlert', 'history', 'detail', 'warning', 'empty', 'error', 'signIn',
 ] as const;
 export type Head = typeof HEADS[number];
 
@@ -23,7 +23,7 @@ export const FLAGS = [
   // alerts
   'assigned', 'unassigned',
   // customers
-  'atRisk',
+  'atRisk', 'readable', 'blocked', 'canWrite', 'hasConsentLink',
   // queries
   'saved', 'unsaved',
 ] as const;

@@ -7,6 +7,7 @@ import type { PartnerSecurityAlert, SecureScoreControlProfile, SecurityAlert, Se
 import type { QueryResult } from '../model/alertQueries';
 import { safeLabel } from '../model/format';
 import type { CustomerRow } from '../model/partner';
+import type { CustomerResult } from '../model/portfolio';
 import { contextValue } from './contextValues';
 
 /** What a row stands for, for the commands run on it. */
@@ -18,6 +19,7 @@ export type RowEntity =
   | { kind: 'partnerAlert'; alert: PartnerSecurityAlert }
   | { kind: 'requirement'; requirement: SecurityRequirement }
   | { kind: 'customer'; customer: CustomerRow }
+  | { kind: 'portfolioCustomer'; customer: CustomerResult }
   | { kind: 'category'; category: string };
 
 export abstract class Node {

@@ -3,6 +3,8 @@
  * Rows are read by their aria-label, "<label>, <description>" for items with a description.
  */
 import * as assert from 'assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { useSampleWorkbench } from './session';
 import {
   contextMenuEntries, expand, expandAllPanes, firstChild, focusPane, notifications,
@@ -10,6 +12,23 @@ import {
 } from './workbench';
 
 const views = ['Secure Score', 'Improvement Actions', 'Alerts', 'Partner Security'];
+
+/** The "Refresh done" lines of the extension's log (its output channel, as the extension host wrote it). */
+function refreshesLogged(userDataDir: string): string[] {
+  const lines: string[] = [];
+  const visit = (dir: string) => {
+    for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        visit(full);
+      } else if (full.endsWith(path.join('security-posture.security-posture', 'Security Posture.log'))) {
+        lines.push(...fs.readFileSync(full, 'utf8').split('\n').filter(line => line.includes('Refresh done: ')));
+      }
+    }
+  };
+  visit(path.join(userDataDir, 'logs'));
+  return lines;
+}
 const severityGroup = /^(High|Medium|Low|Informational|Unknown)\b[^,]*\(\d+\)/;
 
 describe('Security Posture views (sample tenant)', function () {
@@ -93,12 +112,20 @@ describe('Security Posture views (sample tenant)', function () {
   });
 
   it('runs "Security Posture: Refresh" from the command palette', async function () {
-    const { page } = session();
+    const { page, server } = session();
+    const done = () => refreshesLogged(server.userDataDir);
+    const before = done().length;
     await runCommand(page, 'Security Posture: Refresh');
+    // The refresh has ended (its log line is written) before "no error notification" is looked for.
+    const deadline = Date.now() + 30_000;
+    while (done().length === before) {
+      assert.ok(Date.now() < deadline, 'the refresh was logged as done');
+      await page.waitForTimeout(100);
+    }
+    assert.match(done().at(-1)!, /scores ready, profiles ready, alerts ready, partner ready, customers ready, partnerAlerts ready/);
     for (const title of views) {
       await waitForRows(viewPane(page, title));
     }
-    await page.waitForTimeout(1_000);
     const errors = (await notifications(page)).filter(n => n.severity === 'error');
     assert.deepStrictEqual(errors, [], 'no error notification after a refresh');
   });

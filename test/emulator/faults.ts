@@ -38,7 +38,8 @@ export interface FaultRule {
   path?: string | RegExp;
   /**
    * true: only inner `$batch` requests; false: only top-level requests; absent: both.
-   * Inner requests only take `status` and `failAfterWrite` faults, since they share the outer request's connection.
+   * Inner requests only take `status` and `failAfterWrite` faults, since they share the outer request's connection
+   * (`add` refuses other kinds with `inBatch: true`; with `inBatch` absent they pass inner requests over).
    */
   inBatch?: boolean;
   /** Applies to this many matching requests, then the rule is removed. Unlimited if absent. */
@@ -110,7 +111,7 @@ export class FaultController {
       if (rule.inBatch !== undefined && rule.inBatch !== inBatch) {
         continue;
       }
-      if (inBatch && rule.fault.kind !== 'status') {
+      if (inBatch && !BATCH_KINDS.has(rule.fault.kind)) {
         continue;
       }
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) {
@@ -226,10 +227,16 @@ function validateRule(rule: FaultRule): void {
   if (rule.fault.kind === 'status' && !(rule.fault.status >= 100 && rule.fault.status <= 599)) {
     throw new Error('A status fault needs a status between 100 and 599.');
   }
+  if (rule.inBatch === true && !BATCH_KINDS.has(rule.fault.kind)) {
+    throw new Error(`A ${rule.fault.kind} fault cannot hit an inner $batch request (it shares the outer connection); use ${[...BATCH_KINDS].join(' or ')}.`);
+  }
   if (typeof rule.path === 'string') {
     toRegExp(rule.path);
   }
 }
+
+/** What an inner `$batch` request can get: only its answer can be faked. */
+const BATCH_KINDS: ReadonlySet<FaultKind> = new Set<FaultKind>(['status', 'failAfterWrite']);
 
 function toRegExp(path: string | RegExp): RegExp {
   return typeof path === 'string' ? new RegExp(path, 'i') : path;

@@ -174,7 +174,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   // The Graph request being answered: inner $batch requests are throttled as its app, and hold
   // their concurrency slots until it is answered.
-  let current: { app: string; tenant: string; held: Array<() => void> } | undefined;
+  // `faulted` lists the inner requests a fault hit, for the request log.
+  let current: { app: string; tenant: string; held: Array<() => void>; faulted: Array<{ method: string; url: string; kind: FaultKind }> } | undefined;
 
   const interceptor: RequestInterceptor = (req, caller, context) => {
     const gdap = context.inBatch ? gdapRefusal(pristine, caller, req) : undefined;
@@ -184,10 +185,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (context.inBatch && current) {
       const clientRequestId = findHeader(req.headers, 'client-request-id');
       const fault = faults.match(req.method, req.url, true);
+      if (fault) {
+        current.faulted.push({ method: req.method.toUpperCase(), url: req.url, kind: fault.kind });
+      }
       if (fault?.kind === 'status') {
         return statusFault(fault, clientRequestId);
       }
       if (fault?.kind === 'failAfterWrite') {
+        // The write lands (the engine answers as outside a batch; this interceptor lets it through), then the error.
         engine.handle(req, caller);
         return statusFault({ kind: 'status', status: fault.status }, clientRequestId);
       }
@@ -205,15 +210,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const createEngine = (data: TenantDataset) => new GraphEngine(data, { baseUrl: url, ...options.engine, interceptor });
   let engine = createEngine(dataset);
 
-  const runEngine = (request: EngineRequest, caller: Caller, app: string): EngineResponse => {
-    const context = { app, tenant: caller.tenantId, held: [] as Array<() => void> };
+  /** `hold`: the inner requests' concurrency slots go there instead of being released at once. */
+  const runEngine = (request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): { response: EngineResponse; faulted: NonNullable<typeof current>['faulted'] } => {
+    const context: NonNullable<typeof current> = { app, tenant: caller.tenantId, held: [], faulted: [] };
     current = context;
     try {
-      return engine.handle(request, caller);
+      return { response: engine.handle(request, caller), faulted: context.faulted };
     } catch (err) {
-      return graphErrorResponse(500, 'generalException', `The emulator's engine failed: ${err instanceof Error ? err.message : String(err)}`);
+      return { response: graphErrorResponse(500, 'generalException', `The emulator's engine failed: ${err instanceof Error ? err.message : String(err)}`), faulted: context.faulted };
     } finally {
-      context.held.forEach((release) => release());
+      if (hold) {
+        hold.push(...context.held);
+      } else {
+        context.held.forEach((release) => release());
+      }
       current = undefined;
     }
   };
@@ -258,7 +268,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     x.req.socket.destroy();
   };
 
-  const logBatch = (x: Exchange, request: EngineRequest, response: EngineResponse): void => {
+  const logBatch = (x: Exchange, request: EngineRequest, response: EngineResponse, faulted: Array<{ method: string; url: string; kind: FaultKind }>): void => {
     const responses = (response.body as { responses?: Array<{ id: unknown; status: number }> } | undefined)?.responses;
     const inner = (request.body as { requests?: Array<{ id: unknown; method?: string; url?: string; body?: unknown }> } | undefined)?.requests;
     if (!Array.isArray(responses) || !Array.isArray(inner)) {
@@ -270,19 +280,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const sent = byId.get(String(r.id).toLowerCase());
       const innerUrl = sent?.url ?? '';
       const method = (sent?.method ?? '').toUpperCase();
+      const path = /^https?:/i.test(innerUrl) ? innerUrl : `${version}/${innerUrl.replace(/^\/+/, '')}`;
+      const hit = faulted.findIndex((f) => f.method === method && f.url === path);
+      const fault = hit >= 0 ? faulted.splice(hit, 1)[0].kind : undefined;
       log({
-        time: x.entry.time, method,
-        path: /^https?:/i.test(innerUrl) ? innerUrl : `${version}/${innerUrl.replace(/^\/+/, '')}`,
-        status: r.status, durationMs: 0, inBatch: true, clientId: x.entry.clientId, tenantId: x.entry.tenantId,
+        time: x.entry.time, method, path, status: r.status, durationMs: 0, inBatch: true,
+        clientId: x.entry.clientId, tenantId: x.entry.tenantId, ...(fault ? { fault } : {}),
         ...(method !== 'GET' && sent?.body !== undefined ? { body: sent.body } : {}),
       });
     }
   };
 
-  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string): EngineResponse => {
-    const response = runEngine(request, caller, app);
+  const answerFromEngine = (x: Exchange, request: EngineRequest, caller: Caller, app: string, hold?: Array<() => void>): EngineResponse => {
+    const { response, faulted } = runEngine(request, caller, app, hold);
     if (isBatchPath(request.url)) {
-      logBatch(x, request, response);
+      logBatch(x, request, response, faulted);
     }
     return response;
   };
@@ -356,6 +368,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       x.entry.fault = fault.kind;
       await sleep(latencyMs);
       return applyFault(x, fault, request, auth.caller, app);
+    }
+    if (isBatchPath(request.url)) {
+      // Graph runs a batch's requests in parallel, each as a request of its own: each takes its
+      // rate-limit token and holds its concurrency slot for the same service time (the latency).
+      const held: Array<() => void> = [];
+      try {
+        const response = answerFromEngine(x, request, auth.caller, app, held);
+        await sleep(latencyMs);
+        return sendGraph(x, response);
+      } finally {
+        held.forEach((release) => release());
+      }
     }
     const group = routeGroupOf(request.url);
     const admission = group && throttle.enter(app, auth.caller.tenantId, group);

@@ -17,7 +17,7 @@ export function faultStorm(probability = 0.045): FaultRule[] {
     top({ kind: 'repeatItems', count: 3 }),
     top({ kind: 'loopNextLink' }),
     top({ kind: 'expireToken' }),
-    // Inside a $batch only status faults exist; about the same odds there.
+    // Inside a $batch only answers can be faked (status, failAfterWrite); reads get status faults, at about the same odds.
     { inBatch: true, probability: probability * 3, fault: { kind: 'status', status: 429, retryAfter: '0.15' } },
     { inBatch: true, probability: probability * 3, fault: { kind: 'status', status: 503 } },
     { inBatch: true, probability: probability * 2, fault: { kind: 'status', status: 504 } },

@@ -5,7 +5,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign, verify, constants as cryptoConstants, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { SampleCustomerSpec } from '../../src/sample/dataset';
-import { signInRefusal } from '../../src/sample/customers';
+import { signInRefusal } from '../../src/sample/relationships';
 import type { Caller, EngineResponse } from '../../src/sample/protocol';
 import { thumbprints } from './certs';
 import type { FaultController } from './faults';

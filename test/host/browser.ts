@@ -82,8 +82,8 @@ export async function openWorkbench(browser: Browser, server: CodeServer, payloa
   await page.exposeFunction('codeAutomationExit', (code: number) => {
     resolveExit(Number(code));
   });
-  // Generous: on a loaded machine code-server can take well over the default 30 s to serve the page.
-  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
+  // Generous: on a busy 2-core machine the workbench page alone can take over 30 s to arrive.
+  await page.goto(server.workbenchUrl(payload), { waitUntil: 'domcontentloaded', timeout: 180_000 });
   return { context, page, exitCode, blockedRequests, consoleErrors };
 }
 

@@ -24,8 +24,10 @@ async function main(): Promise<number> {
   const grepIndex = process.argv.indexOf('--grep');
   const files = findFiles(pattern, repoRoot);
   if (files.length === 0) {
-    console.log(`[e2e] skipped, no file matches ${pattern}`);
-    return 0;
+    const error = new Error(`no file matches ${pattern} (build first: tsc -p .)`);
+    writeResults(output, failedRun('e2e: find test files', error));
+    console.error(`[e2e] ${error.message}`);
+    return 1;
   }
   const extension = path.resolve(process.env.SP_E2E_EXTENSION ?? repoRoot);
   const manifest = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8')) as { main?: string };
@@ -42,6 +44,9 @@ async function main(): Promise<number> {
     timeout: 120_000,
     reporter: path.join(__dirname, 'reporter.js'),
     reporterOptions: { output },
+    forbidOnly: true,
+    // A --grep that matches nothing is a mistake, not a pass.
+    failZero: true,
     grep: grepIndex >= 0 ? process.argv[grepIndex + 1] : undefined,
   });
   files.forEach(file => mocha.addFile(file));

@@ -72,8 +72,13 @@ async function main(): Promise<number> {
     for (const profile of chosen) {
       const file = path.join(resultsDir, `integration-${profile.name}.json`);
       fs.rmSync(file, { force: true });
+      // A profile that should run and finds nothing (a renamed folder, nothing built) is a failure, not "0 passed".
       if (findFiles(profile.glob, repoRoot).length === 0) {
-        console.log(`[integration] ${profile.name}: skipped, no file matches ${profile.glob}`);
+        const error = new Error(`no file matches ${profile.glob} (build first: tsc -p .)`);
+        console.error(`[integration] ${profile.name}: ${error.message}`);
+        const missing = failedRun(`${profile.name}: find test files`, error);
+        writeResults(file, missing);
+        runs.push(missing);
         continue;
       }
       browser ??= await launchBrowser();
@@ -129,6 +134,9 @@ async function runProfile(browser: Browser, profile: Profile, file: string, opti
         ?? failedRun(`${profile.name}: results`, new Error(`the run ended with code ${code} but wrote no results to ${file}`), started);
       if (code !== 0 && results.stats.failures === 0) {
         results = mergeResults([results, failedRun(`${profile.name}: exit code`, new Error(`the extension host ended the run with code ${code}`), started)]);
+      }
+      if (results.stats.passes + results.stats.failures === 0) {
+        results = mergeResults([results, failedRun(`${profile.name}: tests`, new Error('no test ran'), started)]);
       }
       if (prepared.verify) {
         const verified = await prepared.verify({ server, workbench }).catch(error => failedRun(`${profile.name}: verify`, error, started));

@@ -21,6 +21,8 @@ export async function run(): Promise<void> {
     timeout: Number(process.env.SP_TEST_TIMEOUT_MS ?? 60_000),
     reporter: path.join(__dirname, '..', 'host', 'reporter.js'),
     reporterOptions: { output },
+    forbidOnly: true,
+    failZero: true,
   });
   const files = findFiles(pattern, repoRoot);
   if (files.length === 0) {

@@ -354,12 +354,38 @@ describe('Graph emulator', function () {
       assert.equal((await get('/v1.0/security/secureScores')).status, 200);
 
       const batchEntries = emu.requests.filter((e) => e.inBatch);
-      assert.deepEqual(batchEntries.map((e) => [e.method, e.path, e.status]).sort(), [
-        ['GET', '/v1.0/security/alerts_v2?$top=1', 503],
-        ['GET', '/v1.0/security/secureScoreControlProfiles?$top=1', 200],
-        ['GET', '/v1.0/security/secureScores?$top=1', 429],
+      assert.deepEqual(batchEntries.map((e) => [e.method, e.path, e.status, e.fault]).sort(), [
+        ['GET', '/v1.0/security/alerts_v2?$top=1', 503, 'status'],
+        ['GET', '/v1.0/security/secureScoreControlProfiles?$top=1', 200, undefined],
+        ['GET', '/v1.0/security/secureScores?$top=1', 429, 'status'],
       ]);
       assert.equal(emu.requests.filter((e) => !e.inBatch && e.path.startsWith('/v1.0/')).length, 2, 'one $batch + one GET');
+    });
+
+    it('lands an inner $batch write and then answers it with an error (failAfterWrite), logged as such', async function () {
+      const [first, second] = emu.engine.dataset.alerts;
+      const comment = (id: string, n: string) => ({
+        id: n, method: 'POST', url: `/security/alerts_v2/${id}/comments`, headers: { 'Content-Type': 'application/json' },
+        body: { '@odata.type': 'microsoft.graph.security.alertComment', comment: 'Ambiguous drill' },
+      });
+      // A connection fault cannot apply to an inner request: refused when asked for, passed over otherwise.
+      assert.throws(() => emu.faults.add({ path: 'comments', inBatch: true, fault: { kind: 'reset' } }), /cannot hit an inner \$batch request/);
+      emu.faults.add({ path: 'comments', count: 1, fault: { kind: 'reset' } });
+      emu.faults.add({ path: `alerts_v2/${first.id}/comments`, method: 'POST', inBatch: true, count: 1, fault: { kind: 'failAfterWrite', status: 503 } });
+      const r = await call(emu, 'POST', '/v1.0/$batch', { token, json: { requests: [comment(first.id, '1'), comment(second.id, '2')] } });
+      assert.equal(r.status, 200);
+      const byId = new Map((json(r).responses as Loose[]).map((x) => [x.id as string, x]));
+      assert.equal(byId.get('1')?.status, 503);
+      assert.equal(byId.get('1')?.body.error.code, 'serviceNotAvailable');
+      assert.equal(byId.get('2')?.status, 200);
+      const stored = (id: string) => emu.engine.dataset.alerts.find((a) => a.id === id)!.comments.filter((c) => c.comment === 'Ambiguous drill').length;
+      assert.deepEqual([stored(first.id), stored(second.id)], [1, 1], 'both writes landed, once each');
+      assert.deepEqual(emu.requests.filter((e) => e.inBatch).map((e) => [e.path, e.status, e.fault]), [
+        [`/v1.0/security/alerts_v2/${first.id}/comments`, 503, 'failAfterWrite'],
+        [`/v1.0/security/alerts_v2/${second.id}/comments`, 200, undefined],
+      ]);
+      assert.equal(emu.faults.rules.length, 1, 'only the reset rule is left, unused');
+      assert.equal(emu.faults.rules[0].fault.kind, 'reset');
     });
 
     it('replays probabilistic faults from the seed', async function () {
@@ -474,6 +500,39 @@ describe('Graph emulator throttling', function () {
     const retryAfter = String(last?.headers['retry-after']);
     assert.match(retryAfter, /^\d+\.\d+$/);
     assert.ok(Number(retryAfter) > 15 && Number(retryAfter) <= 20, retryAfter);
+  });
+
+  it('charges every inner $batch request against the per-minute limit, as a request of its own', async function () {
+    await emu.reset();
+    const token = await appToken(emu);
+    const r = await call(emu, 'POST', '/v1.0/$batch', {
+      token,
+      json: { requests: ['1', '2', '3', '4'].map((id) => ({ id, method: 'GET', url: '/security/alerts_v2?$top=1' })) },
+    });
+    assert.equal(r.status, 200);
+    const statuses = (json(r).responses as Array<{ status: number }>).map((x) => x.status).sort();
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    // The bucket is empty now for plain requests too.
+    assert.equal((await call(emu, 'GET', '/v1.0/security/alerts_v2?$top=1', { token })).status, 429);
+  });
+
+  it('holds the concurrency slots of inner $batch requests while the batch is served', async function () {
+    await emu.reset();
+    const token = await appToken(emu);
+    const batch = call(emu, 'POST', '/v1.0/$batch', {
+      token,
+      json: { requests: ['1', '2'].map((id) => ({ id, method: 'GET', url: '/security/secureScores?$top=1' })) },
+    });
+    // The engine has run the inner requests (they are logged); the batch is still being served.
+    const deadline = Date.now() + 5_000;
+    while (!emu.requests.some((e) => e.inBatch) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const alone = await call(emu, 'GET', '/v1.0/security/secureScores?$top=1', { token });
+    const answered = await batch;
+    assert.deepEqual((json(answered).responses as Array<{ status: number }>).map((x) => x.status), [200, 200]);
+    assert.equal(alone.status, 429, 'both slots are held by the batch until it is answered');
+    assert.equal((await call(emu, 'GET', '/v1.0/security/secureScores?$top=1', { token })).status, 200, 'and released once it is');
   });
 });
 

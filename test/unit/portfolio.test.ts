@@ -20,7 +20,7 @@ import {
   type PortfolioCustomer,
 } from '../../src/model/portfolio';
 import { DROP_CONTROL, DROP_DAYS_AGO, generateTenant } from '../../src/sample/generator';
-import { ENDING_SOON_DAYS, THROTTLED_RETRY_AFTER_S } from '../../src/sample/customers';
+import { ENDING_SOON_DAYS, THROTTLED_RETRY_AFTER_S } from '../../src/sample/relationships';
 import { GRAPH_LIMITS, type Emulator } from '../emulator/server';
 import { useEmulator } from './emulatorClient';
 
@@ -284,6 +284,46 @@ describe('Customers portfolio over HTTPS and MSAL (emulator)', function () {
     const added = rows.get(unknown)!;
     assert.equal(added.status, 'blocked');
     assert.equal(added.reason!.message, 'No such tenant in this cloud: check the tenant id (a customer added by hand may have a typo).');
+  });
+});
+
+describe('Customers through GDAP with a delegated token (emulator)', function () {
+  this.timeout(60_000);
+  const dataset = generateTenant({ now: new Date() });
+  const emulator = useEmulator(() => ({ dataset }));
+
+  /** A partner user's refresh token (device code), then redeemed at a customer's authority, as MSAL does for another tenant. */
+  async function delegatedToken(tenantId: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const e = emulator();
+    const client = e.clients[0];
+    const scope = `${e.url}/SecurityEvents.Read.All offline_access`;
+    const post = async (tenant: string, endpoint: string, form: Record<string, string>) => {
+      const res = await fetch(`${e.url}/${tenant}/oauth2/v2.0/${endpoint}`, { method: 'POST', body: new URLSearchParams({ client_id: client.clientId, ...form }) });
+      return { status: res.status, body: await res.json() as Record<string, unknown> };
+    };
+    const code = await post(e.tenantId, 'devicecode', { scope });
+    let signedIn = await post(e.tenantId, 'token', { grant_type: 'device_code', device_code: String(code.body.device_code) });
+    assert.equal(signedIn.body.error, 'authorization_pending');
+    signedIn = await post(e.tenantId, 'token', { grant_type: 'device_code', device_code: String(code.body.device_code) });
+    return post(tenantId, 'token', { grant_type: 'refresh_token', refresh_token: String(signedIn.body.refresh_token), scope });
+  }
+
+  const scores = async (token: string) => (await fetch(`${emulator().url}/v1.0/security/secureScores?$top=1`, { headers: { Authorization: `Bearer ${token}` } })).status;
+
+  it('reads where a GDAP role allows it, is refused where none does, and gets Entra\'s consent error where the app has none', async () => {
+    const reader = await delegatedToken(specOf(dataset, 'securityReader').tenantId);
+    assert.equal(reader.status, 200);
+    assert.equal(await scores(String(reader.body.access_token)), 200);
+    const noRole = await delegatedToken(specOf(dataset, 'noSecurityRole').tenantId);
+    assert.equal(await scores(String(noRole.body.access_token)), 403, 'GDAP roles decide for a delegated token');
+    const expired = await delegatedToken(specOf(dataset, 'expired').tenantId);
+    assert.equal(await scores(String(expired.body.access_token)), 403);
+    const consent = await delegatedToken(specOf(dataset, 'consentMissing').tenantId);
+    assert.equal(consent.status, 400);
+    assert.deepEqual([consent.body.error, consent.body.suberror, consent.body.error_codes], ['invalid_grant', 'consent_required', [65001]]);
+    assert.match(String(consent.body.error_description), /^AADSTS65001: The user or administrator has not consented to use the application/);
+    const ca = await delegatedToken(specOf(dataset, 'conditionalAccess').tenantId);
+    assert.deepEqual([ca.status, ca.body.error, ca.body.error_codes], [400, 'invalid_grant', [53003]]);
   });
 });
 

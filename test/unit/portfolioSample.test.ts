@@ -60,9 +60,9 @@ describe('Customers portfolio on the sample tenant', function () {
     });
     const byName = (name: string) => [...rows.values()].find(r => r.customer.name === name)!.posture!;
     const improving = byName('Elmhurst Pediatrics');
-    assert.deepEqual([improving.percent, improving.change7, improving.change30, improving.openAlerts], [68.73, 9.2, 37.97, { high: 0, medium: 3 }]);
+    assert.deepEqual([improving.percent, improving.change7, improving.change30, improving.openAlerts], [68.71, 9.19, 38.04, { high: 0, medium: 3 }]);
     const declining = byName('Yarrow Consulting');
-    assert.deepEqual([declining.percent, declining.change7, declining.change30], [46.55, -3, -15.96]);
+    assert.deepEqual([declining.percent, declining.change7, declining.change30], [46.48, -3, -16.08]);
     assert.equal(improving.trend.length, 31);
     assert.ok(improving.trend[30] > improving.trend[0] && declining.trend[30] < declining.trend[0]);
   });

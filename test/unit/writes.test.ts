@@ -111,6 +111,13 @@ describe('writes through the HTTPS emulator', function () {
     for (const alert of alerts) {
       assert.equal(data().alerts.find(a => a.id === alert.id)!.comments.filter(c => c.comment === 'Escalated to tier 2').length, 1, alert.id);
     }
+    // Both faults fired inside the batch: the landed comment was read back, not sent again; the refused one was sent again.
+    const posts = (id: string) => emulator().requests.filter(r => r.method === 'POST' && r.path === `/v1.0/security/alerts_v2/${id}/comments`)
+      .map(r => [r.inBatch, r.status, r.fault]);
+    assert.deepEqual(posts(alerts[0].id), [[true, 503, 'failAfterWrite']]);
+    assert.deepEqual(posts(alerts[2].id), [[true, 503, 'status'], [false, 200, undefined]]);
+    assert.deepEqual(posts(alerts[1].id), [[true, 200, undefined]]);
+    assert.deepEqual(emulator().faults.rules, [], 'both rules used up');
   });
 
   it('never writes a single comment twice after a timeout-like ambiguous answer', async () => {

@@ -5,3 +5,4 @@ export * from './discovery';
 export * from './fetcher';
 export * from './posture';
 export * from './reasons';
+export * from './rows';

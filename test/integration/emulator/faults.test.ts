@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { SecurityAlert } from '../../../src/graph/types';
 import type { Fault, FaultRule } from '../../emulator/faults';
 import { faultStorm } from '../../emulator/storm';
-import { faults } from '../emulatorControl';
+import { faults, requestLog } from '../emulatorControl';
 import { waitFor } from '../helpers';
 import { stubPrompts } from '../prompts';
 import { api, VIEWS, walk, type RenderedRow } from '../trees';
@@ -106,9 +106,12 @@ describe('Graph failing at random, in VS Code', function () {
       },
     });
     const onBatch = (probability: number, fault: Fault, inBatch: boolean): FaultRule => ({ path: 'alerts_v2|\\$batch', probability, inBatch, fault });
+    const since = (await requestLog()).at(-1)?.seq ?? 0;
     try {
       await faults({
         clear: true, seed: 5, add: [
+          // Surely twice (the odds below could miss): a comment lands inside a batch, the answer is an error.
+          { method: 'POST', path: '/comments$', inBatch: true, count: 2, fault: { kind: 'failAfterWrite', status: 503 } },
           onBatch(0.15, { kind: 'status', status: 429, retryAfter: '0.1' }, true),
           onBatch(0.1, { kind: 'status', status: 503 }, true),
           onBatch(0.15, { kind: 'failAfterWrite', status: 504 }, true),
@@ -123,6 +126,8 @@ describe('Graph failing at random, in VS Code', function () {
     }
     assert.equal(prompts.shown.length, retries + 1, `one message per run: ${JSON.stringify(prompts.shown)}`);
     assert.ok(retries > 0, 'the storm made something fail');
+    const landedThenFailed = (await requestLog(since)).filter(r => r.inBatch && r.fault === 'failAfterWrite' && r.method === 'POST' && /\/comments$/.test(r.path));
+    assert.ok(landedThenFailed.length >= 2, `comments landed and were answered with an error inside a batch (${landedThenFailed.length})`);
     const graph = a.connection.tenant!.graph;
     for (const alert of alerts) {
       const now = (await graph.get<SecurityAlert>(`/security/alerts_v2/${encodeURIComponent(alert.id)}`, { area: 'alerts' })).data;

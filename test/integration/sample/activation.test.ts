@@ -1,6 +1,9 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { describeAttempts, getExtension, manifest, NetworkAttempt, recordNetwork } from '../helpers';
+import type { SecurityPostureApi } from '../../../src/extension';
+import { SECTIONS } from '../../../src/model/store';
+import { describeAttempts, getExtension, manifest, NetworkAttempt, recordNetwork, waitFor } from '../helpers';
+import { roots, VIEWS } from '../trees';
 
 describe('Activation with the sample tenant', function () {
   let exportsValue: unknown;
@@ -22,7 +25,17 @@ describe('Activation with the sample tenant', function () {
       // Show the views so every tree loads its first level from the sample tenant.
       await vscode.commands.executeCommand('workbench.view.extension.securityPosture');
       await vscode.commands.executeCommand('securityPosture.refresh');
-      await new Promise(resolve => setTimeout(resolve, 2_000));
+      // Network attempts are looked for only after everything a user sees has loaded: every
+      // section of the store ready and every view showing rows that are not "Loading…".
+      const a = exportsValue as SecurityPostureApi;
+      await a.ready();
+      await waitFor('every section loaded', () => SECTIONS.every(id => a.store.get(id).status === 'ready'), 30_000);
+      for (const view of VIEWS) {
+        await waitFor(`${view} rows`, async () => {
+          const rows = (await roots(view)).filter(row => row.icon !== 'loading~spin');
+          return rows.length > 0;
+        }, 30_000);
+      }
     } finally {
       network.stop();
       attempts = network.attempts;

@@ -2,12 +2,28 @@
 // so VS Code renders every one. The extension host's heap must not keep growing, and nothing may
 // be registered per refresh (store listeners, subscriptions, timers) without being released.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import { api, children, roots, VIEWS } from '../trees';
 
 const CYCLES = Number(process.env.SP_ENDURANCE_CYCLES ?? 500);
+
+interface Counts {
+  heap: number;
+  timers: number;
+  storeListeners: number;
+  subscriptions: number;
+}
+
+/** What the bench reads (SP_BENCH_OUTPUT). */
+export interface EnduranceResult {
+  cycles: number;
+  seconds: number;
+  before: Counts;
+  after: Counts;
+}
 
 function collectGarbage(): () => void {
   v8.setFlagsFromString('--expose-gc');
@@ -57,6 +73,10 @@ describe('endurance on the sample tenant', function () {
     // The numbers go into the title: the extension host's console does not reach the runner.
     this.test!.title += ` [${seconds.toFixed(0)} s; heap ${mb(before.heap)} → ${mb(after.heap)} (${growth >= 0 ? '+' : ''}${mb(growth)}); `
       + `store listeners ${before.storeListeners} → ${after.storeListeners}, subscriptions ${before.subscriptions} → ${after.subscriptions}, timers ${before.timers} → ${after.timers}]`;
+    // `npm run bench -- --only endurance` runs this test and reads the numbers from this file.
+    if (process.env.SP_BENCH_OUTPUT) {
+      fs.writeFileSync(process.env.SP_BENCH_OUTPUT, JSON.stringify({ cycles: CYCLES, seconds, before, after } satisfies EnduranceResult));
+    }
     assert.equal(after.storeListeners, before.storeListeners, 'store listeners');
     assert.equal(after.subscriptions, before.subscriptions, 'subscriptions');
     assert.ok(after.timers <= before.timers + 2, `timers ${before.timers} → ${after.timers}`);

@@ -69,10 +69,14 @@ describe('an untrusted workspace that sets where tokens go', function () {
   });
 
   it('does not tell again on every later settings change', async () => {
+    // Each settings change checks the settings again and logs the ignored values again: two more
+    // log lines prove both changes were checked before "no second notification" is asserted.
+    const checks = () => extensionLog().match(/Ignored workspace values of user-only settings: /g)?.length ?? 0;
+    const before = await waitFor('the first check in the log', () => checks(), 15_000);
     const config = vscode.workspace.getConfiguration('securityPosture');
     await config.update('statusBar.enabled', false, vscode.ConfigurationTarget.Global);
     await config.update('statusBar.enabled', undefined, vscode.ConfigurationTarget.Global);
-    await new Promise(resolve => setTimeout(resolve, 1_000));
+    await waitFor('both changes checked', () => checks() >= before + 2, 15_000);
     assert.equal(prompts.shown.filter(s => WARNING.test(s.message)).length, 1, JSON.stringify(prompts.shown));
   });
 });
