@@ -132,7 +132,7 @@ export function useSampleWorkbench(name: string): () => Session {
     'workbench.colorTheme': process.env.SP_E2E_THEME ?? 'Default Dark Modern',
   });
   before(async function () {
-    this.timeout(120_000);
+    this.timeout(300_000); // a loaded machine may take minutes to start the extension host
     await openViewContainer(session().page, 'Security Posture');
     await setSideBarWidth(session().page, 560);
   });

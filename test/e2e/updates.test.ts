@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import { useSampleWorkbench } from './session';
-import { expand, focusPane, restMouse, row, rowByLabel, waitForChildren, waitForRows } from './workbench';
+import { expand, focusPane, restMouse, row, rowByLabel, runContextMenuEntry, waitForChildren, waitForRows } from './workbench';
 
 describe('Updating from the tree (sample tenant)', function () {
   this.timeout(120_000);
@@ -21,12 +21,7 @@ describe('Updating from the tree (sample tenant)', function () {
     assert.ok(target, `an action still to address among ${JSON.stringify(children)}`);
     const title = target.split(',')[0];
     const control = rowByLabel(pane, target);
-    await control.click({ button: 'right' });
-    const menu = page.locator('.context-view .monaco-menu');
-    await menu.waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForTimeout(300); // the menu fades in and ignores clicks meanwhile
-    await menu.locator('.action-item .action-label', { hasText: 'Set State of Improvement Action…' }).first().hover();
-    await page.keyboard.press('Enter');
+    await runContextMenuEntry(control, 'Set State of Improvement Action…');
 
     const quick = page.locator('.quick-input-widget');
     await quick.waitFor({ state: 'visible', timeout: 10_000 });

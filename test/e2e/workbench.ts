@@ -130,6 +130,14 @@ export function rowByLabel(pane: Locator, label: string): Locator {
   return pane.locator(`.pane-body .monaco-list-row[aria-label="${label.replace(/["\\]/g, '\\$&')}"]`).first();
 }
 
+/**
+ * The row whose aria-label starts with `prefix`: for a row whose description changes by itself
+ * (an age like "2 min ago"), where a locator by the whole label would lose it.
+ */
+export function rowStartingWith(pane: Locator, prefix: string): Locator {
+  return pane.locator(`.pane-body .monaco-list-row[aria-label^="${prefix.replace(/["\\]/g, '\\$&')}"]`).first();
+}
+
 /** Waits for a row whose aria-label matches `pattern` (a string matches a prefix) and returns it. */
 export async function row(pane: Locator, pattern: string | RegExp, timeout = 30_000): Promise<Locator> {
   const matches = (label: string) => (typeof pattern === 'string' ? label.trim().startsWith(pattern) : pattern.test(label.trim()));
@@ -146,18 +154,42 @@ export async function row(pane: Locator, pattern: string | RegExp, timeout = 30_
   }
 }
 
-/** Expands a collapsed row (no-op when expanded already) and waits until it reports aria-expanded=true. */
+/**
+ * Expands a collapsed row (no-op when expanded already) and waits until it reports
+ * aria-expanded=true. A refresh that renders the row anew can drop a click: then the row is
+ * looked at again and clicked again.
+ */
 export async function expand(target: Locator, timeout = 30_000): Promise<void> {
   await target.waitFor({ state: 'visible', timeout });
-  const state = await target.getAttribute('aria-expanded');
-  if (state === null) {
-    throw new Error(`${await target.getAttribute('aria-label')} cannot be expanded`);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await target.getAttribute('aria-expanded');
+    if (state === null) {
+      throw new Error(`${await target.getAttribute('aria-label')} cannot be expanded`);
+    }
+    if (state === 'true') {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${await target.getAttribute('aria-label')} did not expand`);
+    }
+    await target.locator('.monaco-tl-twistie').click();
+    await target.page().waitForFunction(
+      el => el?.getAttribute('aria-expanded') === 'true',
+      await target.elementHandle(),
+      { timeout: 5_000 },
+    ).catch(() => undefined);
   }
-  if (state === 'false') {
+}
+
+/** Collapses an expanded row (no-op when collapsed already) and waits until it reports aria-expanded=false. */
+export async function collapse(target: Locator, timeout = 30_000): Promise<void> {
+  await target.waitFor({ state: 'visible', timeout });
+  if ((await target.getAttribute('aria-expanded')) === 'true') {
     await target.locator('.monaco-tl-twistie').click();
   }
   await target.page().waitForFunction(
-    el => el?.getAttribute('aria-expanded') === 'true',
+    el => el?.getAttribute('aria-expanded') !== 'true',
     await target.elementHandle(),
     { timeout },
   );
@@ -265,4 +297,161 @@ export async function notifications(page: Page): Promise<Array<{ severity: strin
 export async function restMouse(page: Page): Promise<void> {
   const size = page.viewportSize();
   await page.mouse.move((size?.width ?? 1400) - 5, (size?.height ?? 900) / 2);
+}
+
+/**
+ * Right-clicks a row and runs the context menu entry `entry` (its label as shown). The menu fades
+ * in and ignores clicks meanwhile, so the entry is hovered and run with Enter.
+ */
+export async function runContextMenuEntry(target: Locator, entry: string): Promise<void> {
+  const page = target.page();
+  await target.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.waitForTimeout(300); // the fade-in, not a wait for the extension
+  await menu.locator('.action-item:not(.disabled) .action-label', { hasText: new RegExp(`^${escape(entry)}$`) }).first().hover();
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The quick input widget: quick picks and input boxes. */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/** The quick input's text box. */
+export function quickInputBox(page: Page): Locator {
+  return quickInput(page).locator('.quick-input-box input');
+}
+
+/** Waits until the quick input shows a title matching `title` (a string matches a part). */
+export async function waitForQuickInput(page: Page, title: string | RegExp, timeout = 30_000): Promise<Locator> {
+  const widget = quickInput(page);
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout });
+  return widget;
+}
+
+/**
+ * The quick pick's rows top to bottom, each as "<label> <description> <detail>" (the parts as
+ * shown, joined by one space; a part with filter highlights stays whole).
+ */
+export async function quickPickRows(page: Page): Promise<string[]> {
+  return quickInput(page).locator('.monaco-list-row').evaluateAll(els => (els as HTMLElement[])
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+    .map(el => {
+      // Rows are reused: a part the item does not have is hidden, not emptied.
+      const parts = Array.from(el.querySelectorAll('.monaco-icon-label-container'))
+        .flatMap(label => [label.querySelector('.label-name'), label.querySelector('.label-description')])
+        .filter(part => part?.checkVisibility())
+        .map(part => (part?.textContent ?? '').replace(/\s+/g, ' ').trim())
+        .filter(Boolean);
+      return parts.length ? parts.join(' ') : el.innerText.replace(/\s+/g, ' ').trim();
+    }));
+}
+
+/** Waits until the quick pick's rows satisfy `check` (they come from the extension host); returns them. */
+export async function waitForQuickPickRows(page: Page, check: (rows: string[]) => boolean, what: string, timeout = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const shown = await quickPickRows(page);
+    if (check(shown)) {
+      return shown;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the quick pick never showed ${what}: ${JSON.stringify(shown)}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Waits until quick pick row `index` matches `pattern`. */
+export async function waitForQuickPickRow(page: Page, index: number, pattern: RegExp, timeout = 30_000): Promise<void> {
+  await waitForQuickPickRows(page, shown => pattern.test(shown[index] ?? ''), `${pattern} at row ${index}`, timeout);
+}
+
+/** The quick pick row whose label starts with `label`. */
+export function quickPickRow(page: Page, label: string): Locator {
+  return quickInput(page).locator('.monaco-list-row', { hasText: new RegExp(`^${escape(label)}`) }).first();
+}
+
+/** Waits for the quick pick row whose label starts with `label` and clicks it (in a multi-select pick this toggles it). */
+export async function pickQuickItem(page: Page, label: string, timeout = 30_000): Promise<void> {
+  const item = quickPickRow(page, label);
+  await item.waitFor({ state: 'visible', timeout });
+  await item.click();
+}
+
+/** Accepts a multi-select quick pick with its OK button and waits until it closes. */
+export async function acceptQuickPick(page: Page): Promise<void> {
+  const widget = quickInput(page);
+  await widget.locator('.quick-input-action .monaco-button', { hasText: /^OK$/ }).click();
+  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+/** Waits until the text box of the quick input holds exactly `value`. */
+export async function waitForQuickInputValue(page: Page, value: string, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(v => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === v, value, { timeout });
+}
+
+/** Opens "Security Posture: Query Alerts…" from the command palette and waits for its own quick pick. */
+export async function openQueryAlerts(page: Page): Promise<void> {
+  await page.keyboard.press('F1');
+  await quickInput(page).waitFor({ state: 'visible', timeout: 10_000 });
+  await quickInputBox(page).fill('>Security Posture: Query Alerts');
+  await quickInput(page).locator('.monaco-list-row').filter({ hasText: /^Security Posture: Query Alerts…/ }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await waitForQuickInput(page, 'Query Alerts', 10_000);
+}
+
+/** The notification toast whose message matches `message`, once it shows. */
+export async function waitForNotification(page: Page, message: string | RegExp, timeout = 60_000): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-list-item')
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: message }) }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return toast;
+}
+
+/** Clicks a button of a notification toast and waits until the toast closes. */
+export async function clickNotificationButton(toast: Locator, button: string): Promise<void> {
+  await toast.hover(); // the buttons of a toast are live only while it is shown in full
+  await toast.locator('.monaco-button', { hasText: new RegExp(`^${escape(button)}$`) }).click();
+  await toast.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/**
+ * Hovers a tree row until its tooltip shows text matching `text` (a tooltip shown before the row
+ * changed keeps its old text, so the pointer leaves and hovers again); returns the tooltip's text
+ * with plain spaces.
+ */
+export async function waitForRowTooltip(target: Locator, text: RegExp, timeout = 60_000): Promise<string> {
+  const page = target.page();
+  const deadline = Date.now() + timeout;
+  const hover = page.locator('.workbench-hover:visible, .monaco-hover:visible').first();
+  let last = '';
+  for (;;) {
+    await target.hover();
+    if (await hover.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) {
+      // MarkdownString.appendText turns spaces into no-break spaces.
+      last = ((await hover.textContent()) ?? '').replace(/\u00a0/g, ' ');
+      if (text.test(last)) {
+        await restMouse(page);
+        return last;
+      }
+    }
+    await restMouse(page);
+    await hover.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    if (Date.now() > deadline) {
+      throw new Error(`the tooltip of ${await target.getAttribute('aria-label')} never showed ${text}; last: ${JSON.stringify(last)}`);
+    }
+  }
+}
+
+/** The text of the status bar entry whose trimmed text matches `pattern`, once it shows (icons have no text). */
+export async function waitForStatusBarText(page: Page, pattern: RegExp, timeout = 60_000): Promise<string> {
+  const handle = await page.waitForFunction(source => {
+    const re = new RegExp(source);
+    const texts = Array.from(document.querySelectorAll('.part.statusbar .statusbar-item')).map(el => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
+    return texts.find(text => re.test(text));
+  }, pattern.source, { timeout });
+  return (await handle.jsonValue()) as string;
 }

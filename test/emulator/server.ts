@@ -65,6 +65,8 @@ export interface RequestLogEntry {
   tenantId?: string;
   fault?: FaultKind;
   throttled?: boolean;
+  /** The JSON body of a Graph write (not of `$batch` itself: its inner writes carry their own), so tests can check exactly what was sent. */
+  body?: unknown;
 }
 
 export interface Emulator {
@@ -272,7 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const logBatch = (x: Exchange, request: EngineRequest, response: EngineResponse, faulted: Array<{ method: string; url: string; kind: FaultKind }>): void => {
     const responses = (response.body as { responses?: Array<{ id: unknown; status: number }> } | undefined)?.responses;
-    const inner = (request.body as { requests?: Array<{ id: unknown; method?: string; url?: string }> } | undefined)?.requests;
+    const inner = (request.body as { requests?: Array<{ id: unknown; method?: string; url?: string; body?: unknown }> } | undefined)?.requests;
     if (!Array.isArray(responses) || !Array.isArray(inner)) {
       return;
     }
@@ -288,6 +290,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log({
         time: x.entry.time, method, path, status: r.status, durationMs: 0, inBatch: true,
         clientId: x.entry.clientId, tenantId: x.entry.tenantId, ...(fault ? { fault } : {}),
+        ...(method !== 'GET' && sent?.body !== undefined ? { body: sent.body } : {}),
       });
     }
   };
@@ -490,6 +493,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           body = text ? JSON.parse(text) : undefined;
         } catch {
           return sendGraph(x, graphErrorResponse(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'));
+        }
+        if (x.entry.method !== 'GET' && body !== undefined && !isBatchPath(x.entry.path)) {
+          x.entry.body = body;
         }
         return serveGraph(x, body);
       }

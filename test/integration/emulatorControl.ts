@@ -28,6 +28,7 @@ export interface LoggedRequest {
   inBatch: boolean;
   fault?: string;
   clientId?: string;
+  body?: unknown;
 }
 
 export const requestLog = (since = 0) => emulatorCall<LoggedRequest[]>('GET', `/_emulator/requests?since=${since}`);

@@ -11,7 +11,8 @@ async function customerRows() {
 }
 
 describe('Customers view (sample partner)', function () {
-  this.timeout(120_000);
+  // The first read generates each sample customer's tenant: minutes on a loaded 2-core machine.
+  this.timeout(300_000);
 
   before(async () => {
     await vscode.commands.executeCommand('securityPosture.filterCustomers', '');
