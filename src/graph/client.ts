@@ -231,7 +231,7 @@ export class GraphService {
       // At least Graph's Retry-After; longer the more rounds were throttled, so a queue of
       // throttled items is not re-sent every few hundred milliseconds only to be refused again.
       const retryAfter = Math.max(...throttled.map(a => parseRetryAfter(headerOf(a.headers, 'retry-after')) ?? 2 ** Math.min(attempt, 5)));
-      const wait = Math.min(Math.max(retryAfter, Math.min(attempt + 1, 15)), Math.max(0, (deadline - Date.now()) / 1000));
+      const wait = Math.min(Math.max(retryAfter, Math.min(attempt, 15)), Math.max(0, (deadline - Date.now()) / 1000));
       this.log?.info(`${throttled.length} batched request(s) throttled; retrying after ${wait} s.`);
       await sleep(wait * 1000, options.signal);
       const ids = new Set(throttled.map(a => a.id));

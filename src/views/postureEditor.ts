@@ -320,7 +320,8 @@ export class PostureEditor implements vscode.Disposable, vscode.CodeLensProvider
 
   private controlIdItems(document: vscode.TextDocument, typed: string, range: vscode.Range, json: boolean): vscode.CompletionItem[] {
     const profiles = this.deps.store.get('profiles').data ?? [];
-    const present = new Set(this.analysis(document)?.parsed.doc?.controls.map(c => c.id) ?? []);
+    // While an id is being typed the file may not parse; offer every id then.
+    const present = new Set((this.analysis(document)?.parsed.doc?.controls ?? []).map(c => c.id));
     const latest = sortSnapshots(this.deps.store.get('scores').data ?? [])[0];
     const scores = new Map((latest?.controlScores ?? []).map(c => [c.controlName, num(c.score)]));
     return profiles.filter(p => !p.deprecated && !present.has(p.id) && !/^scid_/i.test(p.id) && p.id.toLowerCase().startsWith(typed.toLowerCase())).map(p => {
