@@ -34,25 +34,32 @@ export function address(emulator: Emulator): EmulatorAddress {
 
 const JOB_TIMEOUT_MS = 300_000;
 
-/** Runs one job in a fresh client process (with `gc` exposed so memory starts clean). */
-export function runJob(job: Job): Promise<JobResult> {
+/**
+ * Runs a job in a fresh process of `script` (with `gc` exposed so memory starts clean), which
+ * answers with one message: its result or `{ error }`.
+ */
+export function runInChild<J, R>(script: string, job: J, name: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<R> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: job.emulator.caCertPath };
-    const child = fork(path.join(__dirname, 'client.js'), [], { execArgv: ['--expose-gc'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const timer = setTimeout(() => child.kill(), JOB_TIMEOUT_MS);
-    let answer: JobResult | { error: string } | undefined;
-    child.on('message', message => (answer = message as JobResult | { error: string }));
+    const child = fork(path.join(__dirname, script), [], { execArgv: ['--expose-gc'], env: options.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const timer = setTimeout(() => child.kill(), options.timeoutMs ?? JOB_TIMEOUT_MS);
+    let answer: R | { error: string } | undefined;
+    child.on('message', message => (answer = message as R | { error: string }));
     child.on('error', reject);
     child.on('exit', code => {
       clearTimeout(timer);
-      if (answer && !('error' in answer)) {
-        resolve(answer);
+      if (answer && !(typeof answer === 'object' && 'error' in answer)) {
+        resolve(answer as R);
       } else {
-        reject(new Error(`${job.kind} (${job.mode}) failed: ${answer?.error ?? `the client process ended with code ${code}`}`));
+        reject(new Error(`${name} failed: ${(answer as { error?: string } | undefined)?.error ?? `the client process ended with code ${code}`}`));
       }
     });
-    child.send(job);
+    child.send(job as object);
   });
+}
+
+/** Runs one job in a fresh client process. */
+export function runJob(job: Job): Promise<JobResult> {
+  return runInChild<Job, JobResult>('client.js', job, `${job.kind} (${job.mode})`, { env: { ...process.env, NODE_EXTRA_CA_CERTS: job.emulator.caCertPath } });
 }
 
 /** What the emulator saw: HTTP requests (a $batch counts once) and Graph requests (each page, inner ones included). */

@@ -1,13 +1,11 @@
 // The customers portfolio at 36, 300 and 1,000 customers against the HTTPS emulator with latency
 // and Graph's per-tenant limits on: ours (PortfolioFetcher) against a naive peer that reads tenant
 // by tenant with full 90-day Secure Score lists, in the same run, each in a process of its own.
-import { fork } from 'node:child_process';
-import * as path from 'node:path';
 import { generateTenant } from '../src/sample/generator';
 import type { ServerCertificates } from '../test/emulator/certs';
 import { isBatchPath } from '../test/emulator/faults';
 import { GRAPH_LIMITS, startEmulator, type Emulator } from '../test/emulator/server';
-import { address } from './graph';
+import { address, runInChild } from './graph';
 import type { PortfolioJob, PortfolioJobResult, PortfolioMode } from './portfolioClient';
 import type { Measure } from './report';
 
@@ -19,22 +17,7 @@ export const REQUESTS_PER_CUSTOMER = 3;
 const JOB_TIMEOUT_MS = 20 * 60_000;
 
 function runPortfolioJob(job: PortfolioJob): Promise<PortfolioJobResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'portfolioClient.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const timer = setTimeout(() => child.kill(), JOB_TIMEOUT_MS);
-    let answer: PortfolioJobResult | { error: string } | undefined;
-    child.on('message', message => (answer = message as PortfolioJobResult | { error: string }));
-    child.on('error', reject);
-    child.on('exit', code => {
-      clearTimeout(timer);
-      if (answer && !('error' in answer)) {
-        resolve(answer);
-      } else {
-        reject(new Error(`portfolio (${job.mode}) failed: ${answer?.error ?? `the client process ended with code ${code}`}`));
-      }
-    });
-    child.send(job);
-  });
+  return runInChild<PortfolioJob, PortfolioJobResult>('portfolioClient.js', job, `portfolio (${job.mode})`, { timeoutMs: JOB_TIMEOUT_MS });
 }
 
 /** What the emulator saw of the customer tenants: Graph requests (inner ones counted), round trips, 429s. */
