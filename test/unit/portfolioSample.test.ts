@@ -64,6 +64,13 @@ describe('Customers portfolio on the sample tenant', function () {
     const declining = byName('Yarrow Consulting');
     assert.deepEqual([declining.percent, declining.change7, declining.change30], [46.48, -3, -16.08]);
     assert.equal(improving.trend.length, 31);
+
+    // A second run while the throttled tenant's Retry-After (600 s) lasts: its row says so at once,
+    // and the run does not wait it out.
+    const again = new Map<string, CustomerResult>();
+    const second = await fetcher.run(customers, { force: true, onCustomer: r => again.set(r.customer.tenantId, r) });
+    assert.equal(second.read, 30);
+    assert.equal(again.get(spec('throttled').tenantId)!.reason?.kind, 'throttled');
     assert.ok(improving.trend[30] > improving.trend[0] && declining.trend[30] < declining.trend[0]);
   });
 });

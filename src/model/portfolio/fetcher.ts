@@ -229,6 +229,12 @@ export class PortfolioFetcher {
     const bodies = new Map<string, unknown>();
     const warnings: string[] = [];
     let graph: GraphService | undefined;
+    // Still paused by an earlier 429 for longer than a run waits: say when it is tried again
+    // instead of holding the whole run until then.
+    const pausedUntil = this.budget.pausedAt(tenantId);
+    if (pausedUntil - this.now() > this.maxRetryWaitMs) {
+      return blocked(throttled(new Date(pausedUntil)));
+    }
     for (let attempt = 1; ; attempt++) {
       await this.budget.reserve(tenantId, pending.length, signal);
       let answers: BatchResponse[];
@@ -349,6 +355,11 @@ class TenantBudget {
       }
       await sleep(at - now, signal);
     }
+  }
+
+  /** Until when (ms since the epoch) the tenant is paused after a 429; 0 when it is not. */
+  pausedAt(tenantId: string): number {
+    return this.pausedUntil.get(tenantId) ?? 0;
   }
 
   pauseUntil(tenantId: string, at: number): void {

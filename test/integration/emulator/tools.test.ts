@@ -28,7 +28,7 @@ describe('language model tools on the Graph emulator', function () {
     assert.deepEqual((answerParts(actions).data as { actions: { id: string }[] }).actions.map(a => a.id), ['DLPEnabled', 'mdo_safelinksforemail']);
 
     const alerts = await invokeTool('securityPosture_queryAlerts', { query: 'severity:high' });
-    assert.match(alerts, /^42 alerts match \(Graph's exact count\); 42 read\.$/m);
+    assert.match(alerts, /^43 alerts match \(Graph's exact count\); 43 read\.$/m);
 
     const projection = await invokeTool('securityPosture_projectActions', { actionIds: ['DLPEnabled', 'mdo_safelinksforemail'] });
     assert.match(projection, /If they were completed: 226\.02 → 245\.02 of 419 points \(53\.94% → 58\.48%\), \+19 points\./);
