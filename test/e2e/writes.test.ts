@@ -293,7 +293,9 @@ describe('Writes and query rows through the UI (HTTPS emulator)', function () {
   it('Query rows: Load more reads the next page, Edit runs the edited query, Run Again shows a change made elsewhere', async () => {
     const { page } = session();
     await focusPane(page, 'Alerts');
-    assert.equal(seed.alerts.length, 240, 'the seed tenant has 240 alerts');
+    // The seed's alerts of the last 180 days (243 in all, 3 of them older ones for the newer service sources).
+    const recent = seed.alerts.filter(a => Date.parse(a.createdDateTime) >= Date.now() - 180 * 86_400_000).length;
+    assert.equal(seed.alerts.length, 243, 'the seed tenant has 243 alerts');
     let mark = lastSeq(emulator());
     await openQueryAlerts(page);
     await quickInputBox(page).fill('since:180d');
@@ -310,7 +312,7 @@ describe('Writes and query rows through the UI (HTTPS emulator)', function () {
     await more.click();
     await page.keyboard.press('Home');
     // No "+": the row says every alert is read, so there is no "Load more" any more.
-    const loaded = await row(pane, /^since:180d, 240 matches · /, 60_000);
+    const loaded = await row(pane, new RegExp(`^since:180d, ${recent} matches · `), 60_000);
     // The query's reads (the watcher polls new high-severity alerts meanwhile, with its own filter).
     const pages = alertReads(emulator(), mark, /\$filter=createdDateTime ge [\d-]+T[\d:]+Z(&|$)/);
     assert.equal(pages.length, 2, JSON.stringify(pages));

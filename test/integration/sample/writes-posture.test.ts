@@ -1,5 +1,0 @@
-// Posture as code on the sample tenant (see ../posture.ts). Named to run after the read-only suites:
-// it changes improvement-action states and resolves alerts of the one shared sample tenant.
-import { postureScenario } from '../posture';
-
-postureScenario('sample');
