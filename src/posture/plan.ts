@@ -4,7 +4,7 @@
 // engine). Drift for CodeLens and Problems is read off the plan. No writes here.
 import type { SecureScore, SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { parseAlertQuery, type AlertQuery } from '../model/alertQuery';
-import { projectScore } from '../model/analytics';
+import { projectScore, type Projection } from '../model/analytics';
 import { latestStateUpdate } from '../model/controls';
 import { controlStateName, normalizeControlState } from '../model/format';
 import { sortSnapshots, num } from '../model/secureScore';
@@ -86,12 +86,8 @@ export interface ScoreLine {
   uncertain: boolean;
 }
 
-export interface ScoreEffect {
-  current: number;
-  max: number;
-  percent: number;
-  projected: number;
-  projectedPercent: number;
+/** The what-if engine's projection of the plan's control changes, with what each side adds or takes. */
+export interface ScoreEffect extends Pick<Projection, 'current' | 'max' | 'percent' | 'projected' | 'projectedPercent'> {
   /** Points marks add (third party, alternate mitigation: the remaining points, capped at the maximum). */
   gain: number;
   /** Points risk acceptance takes away (Ignored earns none). */
