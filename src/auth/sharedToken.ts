@@ -9,6 +9,8 @@ type Credential = TokenCredential & { invalidate?(): void };
 
 export class SharedTokenCredential implements TokenCredential {
   private readonly inFlight = new Map<string, Promise<AccessToken | null>>();
+  /** Tokens got ahead of a request (`prefetch`), each handed once to the next caller with the same key. */
+  private readonly ahead = new Map<string, AccessToken>();
   /**
    * After a 401: the next caller starts a fresh acquisition instead of joining the old one.
    * Only when the credential itself can forget a token (the auth middleware retries only then).
@@ -19,6 +21,7 @@ export class SharedTokenCredential implements TokenCredential {
     if (inner.invalidate) {
       this.invalidate = () => {
         this.inFlight.clear();
+        this.ahead.clear();
         inner.invalidate!();
       };
     }
@@ -26,7 +29,14 @@ export class SharedTokenCredential implements TokenCredential {
 
   getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     const list = Array.isArray(scopes) ? scopes : [scopes];
-    const key = `${options?.tenantId ?? ''}\n${[...new Set(list)].sort().join(' ')}`;
+    const key = keyOf(list, options);
+    const early = this.ahead.get(key);
+    if (early) {
+      this.ahead.delete(key);
+      if (early.expiresOnTimestamp - Date.now() > MIN_VALIDITY_MS) {
+        return Promise.resolve(early);
+      }
+    }
     let pending = this.inFlight.get(key);
     if (!pending) {
       // One caller's cancellation must not fail the others waiting on the same request.
@@ -36,7 +46,25 @@ export class SharedTokenCredential implements TokenCredential {
     }
     return pending;
   }
+
+  /**
+   * Gets a token before the request that needs it is sent, and keeps it for that request: the
+   * next `getToken` with the same scopes and tenant takes it without asking the credential again
+   * (whose cache may not have it: MSAL's apps created by concurrent first calls each keep their own).
+   */
+  async prefetch(scopes: string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const token = await this.getToken(scopes, options);
+    if (token) {
+      this.ahead.set(keyOf(scopes, options), token);
+    }
+    return token;
+  }
 }
+
+/** A token handed over from `prefetch` has at least this long to live, or a fresh one is asked for. */
+const MIN_VALIDITY_MS = 2 * 60_000;
+
+const keyOf = (scopes: string[], options?: GetTokenOptions) => `${options?.tenantId ?? ''}\n${[...new Set(scopes)].sort().join(' ')}`;
 
 /** The credential the Graph client uses: the given one, sharing acquisitions in flight. */
 export function shareTokenRequests(credential: Credential): SharedTokenCredential {

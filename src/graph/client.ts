@@ -4,8 +4,8 @@ import { Client, HTTPMessageHandler, ResponseType, RetryHandler, RetryHandlerOpt
 import type { TokenCredential } from '../auth/tokenCredential';
 import type { Cloud } from './clouds';
 import { AREA_PERMISSIONS, PostureError, errorFromException, errorFromResponse, parseRetryAfter, type ApiArea } from './errors';
-import { shareTokenRequests } from '../auth/sharedToken';
-import { AuthMiddleware, ScopeOption, SignalOption, TimeoutMiddleware, VerbatimUrlOption } from './middleware';
+import { shareTokenRequests, type SharedTokenCredential } from '../auth/sharedToken';
+import { AuthMiddleware, bearerToken, ScopeOption, SignalOption, TimeoutMiddleware, VerbatimUrlOption } from './middleware';
 import type { ODataCollection } from './types';
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -99,6 +99,7 @@ export class GraphService {
   private readonly scopesFor: (area: ApiArea, write: boolean) => string[];
   /** Counts HTTP requests made through this service (benchmarks and tests read it). */
   requestCount = 0;
+  private readonly credential?: SharedTokenCredential;
 
   constructor(private readonly options: GraphServiceOptions) {
     this.origin = new URL(options.cloud.graphEndpoint).origin;
@@ -121,7 +122,8 @@ export class GraphService {
     }));
     const chain: Middleware[] = [new TimeoutMiddleware(this.timeoutMs), retry];
     if (options.credential) {
-      chain.push(new AuthMiddleware(shareTokenRequests(options.credential), this.origin, this.scopesFor('secureScore', false)));
+      this.credential = shareTokenRequests(options.credential);
+      chain.push(new AuthMiddleware(this.credential, this.origin, this.scopesFor('secureScore', false)));
     }
     chain.push(counter);
     for (let i = 0; i < chain.length - 1; i++) {
@@ -132,6 +134,32 @@ export class GraphService {
 
   get cloud(): Cloud {
     return this.options.cloud;
+  }
+
+  /**
+   * Gets the token the reads of `area` need before the first read asks for it (the credential
+   * keeps it until it expires), so a caller that limits the requests in flight does not hold a
+   * slot through a round trip to the token endpoint. Fails as those reads would ("sign in").
+   */
+  async signIn(area: ApiArea, signal?: AbortSignal): Promise<void> {
+    if (!this.credential) {
+      return;
+    }
+    if (signal?.aborted) {
+      throw new PostureError('canceled', 'Canceled.');
+    }
+    const credential = this.credential;
+    const token = bearerToken(() => credential.prefetch(this.scopesFor(area, false)));
+    if (!signal) {
+      await token;
+      return;
+    }
+    // The acquisition is shared with other callers: canceling stops waiting for it, not it.
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(new PostureError('canceled', 'Canceled.'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      token.then(() => resolve(), reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   async get<T>(path: string, options: RequestOptions): Promise<GraphResult<T>> {
@@ -259,7 +287,8 @@ export class GraphService {
         ...(r.body !== undefined ? { body: r.body, headers: { 'Content-Type': 'application/json', ...r.headers } } : r.headers ? { headers: r.headers } : {}),
       })),
     };
-    const result = await this.send<{ responses?: BatchResponse[] }>('POST', '/$batch', body, { ...options, version });
+    // The POST carries reads unless the caller says it writes: a read batch asks only read scopes.
+    const result = await this.send<{ responses?: BatchResponse[] }>('POST', '/$batch', body, { ...options, version, write: options.write ?? false });
     const responses = result.data?.responses;
     if (!Array.isArray(responses)) {
       throw new PostureError('invalidResponse', 'Microsoft Graph answered the batch without responses.');

@@ -74,21 +74,27 @@ export class AuthMiddleware extends ChainLink {
   }
 
   private async attempt(context: Context, scopes: string[]): Promise<void> {
-    let token: AccessToken | null;
-    try {
-      token = await this.credential.getToken(scopes);
-    } catch (error) {
-      if (error instanceof PostureError) {
-        throw error;
-      }
-      throw new PostureError('signIn', `Sign-in failed: ${(error as Error)?.message ?? error}`, { cause: error });
-    }
-    if (!token) {
-      throw new PostureError('signIn', 'Not signed in.');
-    }
+    const token = await bearerToken(() => this.credential.getToken(scopes));
     setHeader(context, 'Authorization', `Bearer ${token.token}`);
     await this.next!.execute(context);
   }
+}
+
+/** The token `acquire` gets, or the "sign in" error every Graph read reports when there is none. */
+export async function bearerToken(acquire: () => Promise<AccessToken | null>): Promise<AccessToken> {
+  let token: AccessToken | null;
+  try {
+    token = await acquire();
+  } catch (error) {
+    if (error instanceof PostureError) {
+      throw error;
+    }
+    throw new PostureError('signIn', `Sign-in failed: ${(error as Error)?.message ?? error}`, { cause: error });
+  }
+  if (!token) {
+    throw new PostureError('signIn', 'Not signed in.');
+  }
+  return token;
 }
 
 

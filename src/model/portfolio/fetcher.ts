@@ -88,7 +88,7 @@ export interface RunSummary {
   canceled: boolean;
   /** Graph requests sent (inner requests of a batch each count), retries included. */
   graphRequests: number;
-  /** HTTP round trips to Graph ($batch posts) attempted, including those whose sign-in was refused. */
+  /** HTTP round trips to Graph ($batch posts) sent; a tenant whose sign-in is refused sends none. */
   httpRequests: number;
   /** Requests sent again after a 429, 5xx or no answer. */
   retried: number;
@@ -189,13 +189,15 @@ export class PortfolioFetcher {
     }
 
     const slots = new Semaphore(this.maxInFlight);
+    // Sign-ins (a token endpoint round trip per tenant) run ahead of the Graph slots, as many at once.
+    const signIns = new Semaphore(this.maxInFlight);
     let next = 0;
     // maxInFlight workers take customers in order; a worker waiting out a tenant's Retry-After
     // gives its slot back meanwhile.
     const worker = async () => {
       while (next < queue.length && !signal.aborted) {
         const customer = queue[next++];
-        const result = await this.readCustomer(customer, slots, signal, summary);
+        const result = await this.readCustomer(customer, { slots, signIns }, signal, summary);
         if (result) {
           if (result.status === 'read') {
             summary.read++;
@@ -221,7 +223,7 @@ export class PortfolioFetcher {
   }
 
   /** One customer: its batch, retried per tenant after 429/5xx; undefined when canceled. */
-  private async readCustomer(customer: PortfolioCustomer, slots: Semaphore, signal: AbortSignal, summary: RunSummary): Promise<CustomerResult | undefined> {
+  private async readCustomer(customer: PortfolioCustomer, { slots, signIns }: { slots: Semaphore; signIns: Semaphore }, signal: AbortSignal, summary: RunSummary): Promise<CustomerResult | undefined> {
     const tenantId = customer.tenantId;
     const reasonContext = { cloud: this.options.cloud, clientId: this.options.clientId, tenantId };
     const blocked = (reason: Reason): CustomerResult => ({ customer, status: 'blocked', reason });
@@ -240,8 +242,16 @@ export class PortfolioFetcher {
       let answers: BatchResponse[];
       let release: (() => void) | undefined;
       try {
+        if (!graph) {
+          const signedIn = await signIns.acquire(signal);
+          try {
+            graph = await this.options.graphFor(tenantId, signal);
+            await graph.signIn('secureScore', signal);
+          } finally {
+            signedIn();
+          }
+        }
         release = await slots.acquire(signal);
-        graph ??= await this.options.graphFor(tenantId, signal);
         summary.httpRequests++;
         summary.graphRequests += pending.length;
         answers = await graph.batchOnce('v1.0', pending, { area: 'secureScore', signal });
