@@ -8,7 +8,7 @@ import type { Chart } from 'chart.js';
 import '../../media/webview/panels.css';
 import { chartPng, createChart, formatValue, paletteKey, readPalette, type Palette } from './charts';
 import {
-  chartTable, toCsv, type ChartCard, type ChartSpec, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type Range, type ValueKind,
+  chartTable, toCsv, type ChartCard, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type Range, type ValueKind,
 } from './protocol';
 
 interface VsCodeApi {
@@ -386,35 +386,3 @@ document.addEventListener('securitypolicyviolation', event => {
 });
 
 post({ type: 'ready' });
-
-/**
- * Chart.js compiles its code on first use: the first chart a page drew took about 100 ms longer
- * than the same chart drawn next. While the host builds the model, a small line and bar chart
- * drawn off screen and thrown away pay that, so the panel's own charts draw at the warm speed.
- */
-function warmUp(): void {
-  const box = el('div', { className: 'warm-up', attrs: { 'aria-hidden': 'true' } });
-  const canvas = el('canvas');
-  box.append(canvas);
-  document.body.append(box);
-  try {
-    const labels = Array.from({ length: 90 }, (_, i) => `d${i}`);
-    const values = labels.map((_, i) => i % 7);
-    const specs: ChartSpec[] = [
-      { type: 'line', labelHeader: '', labelKind: 'date', labels, valueKind: 'points', min: 0, series: [
-        { id: 'a', label: 'a', color: 'blue', values, style: 'area' }, { id: 'b', label: 'b', color: 'foreground', values, style: 'dashed' }] },
-      { type: 'horizontalBar', labelHeader: '', labelKind: 'text', labels: ['a', 'b'], valueKind: 'percent', stacked: true, series: [
-        { id: 'a', label: 'a', color: 'blue', values: [1, 2], stack: 's' }, { id: 'b', label: 'b', color: 'green', values: [2, 1], stack: 's' }] },
-    ];
-    for (const spec of specs) {
-      createChart(canvas, spec, { palette, reduceMotion: true }).destroy();
-    }
-  } finally {
-    box.remove();
-  }
-}
-setTimeout(() => {
-  if (!current) {
-    warmUp();
-  }
-}, 0);
