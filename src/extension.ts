@@ -7,6 +7,7 @@ import { registerCustomerCommands } from './commands/customers';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
+import { registerPortfolioCommands } from './commands/portfolio';
 import { registerPostureCommands } from './commands/posture';
 import { createAlertQueries, registerQueryCommands } from './commands/query';
 import { registerRawDataCommands } from './commands/raw';
@@ -30,6 +31,7 @@ import { PostureEditor } from './views/postureEditor';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
 import { partnerPanel } from './views/panels/partnerPanel';
+import { portfolioPanel } from './views/panels/portfolioPanel';
 import { secureScorePanel } from './views/panels/secureScorePanel';
 import { whatChangedPanel } from './views/panels/whatChangedPanel';
 import { whatIfPanel } from './views/panels/whatIfPanel';
@@ -121,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
       await plan.setPlanned(store.currentTenantKey, ids, planned);
     }
   };
-  const panels = new PanelController(context.extensionUri, [secureScorePanel, partnerPanel, whatChangedPanel, whatIfPanel, honestyPanel], {
+  const panels = new PanelController(context.extensionUri, [secureScorePanel, partnerPanel, whatChangedPanel, whatIfPanel, honestyPanel, portfolioPanel(portfolio)], {
     store, history, plan, log, context: panelContext, setPlanned: (id, planned) => setPlanned([id], planned),
   });
 
@@ -237,6 +239,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerQueryCommands(services, queries),
     ...registerRawDataCommands(services),
     ...registerReportCommands(services),
+    ...registerPortfolioCommands(services, portfolio),
     ...registerWatch(services),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(SECTION)) {

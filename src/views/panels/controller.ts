@@ -76,6 +76,9 @@ export class PanelController implements vscode.Disposable {
       }),
     );
     for (const descriptor of descriptors) {
+      if (descriptor.watch) {
+        this.subscriptions.push(toDisposable(descriptor.watch(() => this.updateWhere(d => d === descriptor))));
+      }
       this.subscriptions.push(vscode.window.registerWebviewPanelSerializer(descriptor.viewType, {
         deserializeWebviewPanel: async (panel, saved) => {
           const state = parseViewState((saved as PageState | undefined)?.viewState, descriptor.kind);
@@ -141,6 +144,10 @@ export class PanelController implements vscode.Disposable {
     panel.webview.options = this.webviewOptions();
     panel.iconPath = this.icon;
     panel.webview.html = this.html(panel.webview, descriptor);
+    const held = descriptor.attach?.();
+    if (held) {
+      instance.subscriptions.push(toDisposable(held));
+    }
     instance.subscriptions.push(
       panel.webview.onDidReceiveMessage(raw => {
         const message = parsePageMessage(raw);
@@ -223,6 +230,10 @@ export class PanelController implements vscode.Disposable {
       case 'setPlanned':
         await this.sources.setPlanned(message.id, message.planned);
         return;
+      case 'setSort':
+        instance.state = { ...instance.state, sort: message.sort, descending: message.descending };
+        this.schedule(instance, 0);
+        return;
       case 'save':
         await this.save(instance, message.format, message.name, message.data);
         return;
@@ -264,6 +275,12 @@ export class PanelController implements vscode.Disposable {
         return;
       case 'refresh':
         await this.sources.store.refresh();
+        return;
+      case 'refreshCustomers':
+        await vscode.commands.executeCommand('securityPosture.refreshCustomers');
+        return;
+      case 'exportPortfolioReport':
+        await vscode.commands.executeCommand('securityPosture.exportPortfolioReport');
         return;
       case 'showAllCategories':
         instance.state = { ...instance.state, category: undefined };
