@@ -105,7 +105,8 @@ export function shapePortfolio(results: CustomerResult[], sort: PortfolioSort, d
   const rows = sortHeatRows(readable.map((r): HeatRow => {
     const p = r.posture;
     const notes = [
-      r.stale && r.fetchedAt ? `saved ${age(new Date(r.fetchedAt).toISOString())}` : '',
+      r.reason && !r.reason.blocking ? r.reason.message : '',
+      r.stale && r.fetchedAt ? `Saved ${age(new Date(r.fetchedAt).toISOString())}.` : '',
       ...p.warnings,
     ].filter(Boolean);
     return {
