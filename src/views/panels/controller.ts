@@ -336,7 +336,9 @@ export class PanelController implements vscode.Disposable {
 
   private updateWhere(match: (d: PanelDescriptor) => boolean): void {
     for (const instance of this.instances.values()) {
-      if (match(instance.descriptor)) {
+      // A post already due reads the newest data: a stream of changes (customers answering one
+      // by one) redraws every 50 ms instead of waiting for the stream to pause.
+      if (match(instance.descriptor) && !instance.timer) {
         this.schedule(instance, 50);
       }
     }
@@ -345,7 +347,10 @@ export class PanelController implements vscode.Disposable {
   /** Batches bursts of changes (one refresh fires several sections) into one model. */
   private schedule(instance: Instance, delay: number): void {
     clearTimeout(instance.timer);
-    instance.timer = setTimeout(() => this.post(instance), delay);
+    instance.timer = setTimeout(() => {
+      instance.timer = undefined;
+      this.post(instance);
+    }, delay);
   }
 
   private post(instance: Instance): void {

@@ -81,6 +81,27 @@ describe('Portfolio panel and report (sample partner)', function () {
     await portfolioModel(m => m.viewState.sort === 'score', 'the heatmap back in score order');
   });
 
+  it('posts customers to the open panel as they answer during a refresh, not only at the end', async () => {
+    const a = await api();
+    // What the host last posted to the page, sampled while the refresh runs.
+    const posted = new Set<string>();
+    const sample = setInterval(() => {
+      const notice = a.panels.snapshots().find(x => x.kind === 'portfolio')?.model?.notices.find(n => n.startsWith('Reading customers:'));
+      if (notice) {
+        posted.add(notice);
+      }
+    }, 20);
+    try {
+      await vscode.commands.executeCommand('securityPosture.refreshCustomers');
+    } finally {
+      clearInterval(sample);
+    }
+    const done = [...posted].map(n => Number(/: (\d+) of 36 customers/.exec(n)?.[1] ?? -1));
+    assert.ok(done.some(d => d > 0 && d < 36), `models posted during the refresh: ${[...posted].join(' | ')}`);
+    const final = await portfolioModel(m => complete(m) && !m.notices.some(n => n.startsWith('Reading customers:')), 'the model after the refresh');
+    assert.equal(final.heatmap!.rows.length, 29);
+  });
+
   it('exports the portfolio report in Markdown and CSV with one row per customer', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-portfolio-'));
     const mdUri = vscode.Uri.file(path.join(dir, 'portfolio.md'));
