@@ -17,9 +17,11 @@ export type AlertAction = 'status' | 'classify' | 'assign' | 'assignToMe' | 'com
 
 /**
  * Tells the outcome; a failure keeps the inputs for "Retry" / "Retry Failed". The flow does not
- * wait for the user to answer the notification.
+ * wait for the user to answer the notification. `many` (a change across tenants) gives the summary
+ * and the report grouped by tenant, even for a single item.
  */
-export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>): void {
+export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>,
+  many?: { summary: string; report: () => string }): void {
   const failed = results.filter(r => r.outcome === 'failed');
   for (const r of failed) {
     ui.log.warn(`${what}: "${r.title}" (${r.id}) failed: ${r.reason}`);
@@ -31,7 +33,7 @@ export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed
     ui.log.error(`${what}: retry failed: ${error?.message ?? error}`);
     void ui.notify('error', `${what}: ${safeLabel(error?.message ?? error, 500)}`);
   });
-  if (results.length === 1) {
+  if (results.length === 1 && !many) {
     const [r] = results;
     if (r.outcome !== 'failed') {
       ui.status(`$(check) ${what}: "${safeLabel(r.title, 60)}" ${r.outcome}.`);
@@ -47,9 +49,9 @@ export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed
     return;
   }
   const actions = failed.length ? ['Show Report', 'Retry Failed'] : ['Show Report'];
-  void ui.notify(failed.length ? 'warning' : 'info', `${what}: ${summarize(results)}.`, ...actions).then(choice => {
+  void ui.notify(failed.length ? 'warning' : 'info', `${what}: ${many?.summary ?? summarize(results)}.`, ...actions).then(choice => {
     if (choice === 'Show Report') {
-      void ui.showReport(reportMarkdown(what, results, new Date()));
+      void ui.showReport(many ? many.report() : reportMarkdown(what, results, new Date()));
     } else if (choice === 'Retry Failed') {
       void runRetry(failed.map(r => r.id));
     }
