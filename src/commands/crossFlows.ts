@@ -113,8 +113,16 @@ export async function setControlStateAcrossFlow(ui: Ui, port: CustomerPort, cust
     throw new PostureError('badRequest', refusal);
   }
   const { writable, skipped } = splitWritable(customers);
-  const reading = await readEach(ui, port, writable, `Reading "${safeLabel(control.title ?? control.id, 60)}" in ${plural(writable.length, 'customer')}`, async (c, signal) =>
-    (await c.graph.get<SecureScoreControlProfile>(`/security/secureScoreControlProfiles/${encodeURIComponent(control.id)}`, { area: 'controls', signal })).data);
+  const reading = await readEach(ui, port, writable, `Reading "${safeLabel(control.title ?? control.id, 60)}" in ${plural(writable.length, 'customer')}`, async (c, signal) => {
+    try {
+      return (await c.graph.get<SecureScoreControlProfile>(`/security/secureScoreControlProfiles/${encodeURIComponent(control.id)}`, { area: 'controls', signal })).data;
+    } catch (raw) {
+      const error = errorFromException(raw);
+      throw error.kind === 'notFound'
+        ? new PostureError('notFound', `the tenant has no improvement action "${safeLabel(control.id, 80)}" (no Secure Score data yet, or not offered for its licences).`)
+        : error;
+    }
+  });
   skipped.push(...reading.skipped);
   const rows: ControlRow[] = reading.read.filter(r => r.value?.id).map(r => ({ customer: r.customer, profile: r.value }));
   if (rows.length === 0) {
