@@ -4,14 +4,14 @@
 // are listed in the preview with the reason and never sent anything. The preview is per tenant and
 // per item, the report is grouped by tenant, and "Retry Failed" redoes only the failed items of the
 // tenants that had them. No `vscode` import: tested in Node against the HTTPS emulator.
-import { errorFromException, PostureError } from '../graph/errors';
+import { errorFromException, PostureError, type ApiArea } from '../graph/errors';
 import type { GraphService } from '../graph/client';
 import type { SecurityApi } from '../graph/security';
 import type { SecureScoreControlProfile, SecurityAlert } from '../graph/types';
 import { markError, parseAlertQuery, QuerySyntaxError, type AlertQuery } from '../model/alertQuery';
 import {
   acrossReportMarkdown, acrossTenants, allResults, failedByTenant, summarizeAcross, writeRefusal,
-  type TenantOutcome, type TenantRef, type TenantSkip, type WritableCustomer,
+  type AcrossOptions, type TenantOutcome, type TenantRef, type TenantSkip, type WritableCustomer,
 } from '../model/crossTenant';
 import { controlStateName, safeLabel, severityName } from '../model/format';
 import {
@@ -71,7 +71,7 @@ async function readEach<T>(ui: Ui, port: CustomerPort, customers: WritableCustom
   const skipped: TenantSkip[] = [];
   await ui.progress(title, true, signal => acrossTenants(customers.map(c => ({ tenant: ref(c) })), async (item, s) => {
     try {
-      const customer = port.open(item.tenant);
+      const customer = askingOnce(port.open(item.tenant));
       done.push({ customer, value: await read(customer, s) });
     } catch (raw) {
       const error = errorFromException(raw);
@@ -85,6 +85,47 @@ async function readEach<T>(ui: Ui, port: CustomerPort, customers: WritableCustom
   const order = (t: TenantRef) => customers.findIndex(c => c.tenantId === t.tenantId);
   done.sort((a, b) => order(a.customer.tenant) - order(b.customer.tenant));
   return { read: done, skipped };
+}
+
+/** A customer whose write permission, once granted for an area, is not asked for again (a retry, the write after the ask). */
+function askingOnce(customer: CustomerTenant): CustomerTenant {
+  const granted = new Set<ApiArea>();
+  const ask = customer.target.ensureWriteAccess;
+  return {
+    ...customer,
+    target: {
+      ...customer.target,
+      ensureWriteAccess: async (area, why) => {
+        if (!granted.has(area)) {
+          await ask(area, why);
+          granted.add(area);
+        }
+      },
+    },
+  };
+}
+
+/**
+ * Asks each customer for the write permission one after another, before any write: a sign-in per
+ * tenant may prompt, and prompts must not pile up. A customer that refuses gets its items failed
+ * with the reason and is sent nothing; the others are written side by side.
+ */
+async function writeEach<W extends { tenant: TenantRef; customer: CustomerTenant }, T>(work: W[], area: ApiArea, why: string,
+  run: (item: W, signal?: AbortSignal) => Promise<ItemResult<T>[]>, failAll: (item: W, reason: string) => ItemResult<T>[], options: AcrossOptions): Promise<TenantOutcome<T>[]> {
+  const refused = new Map<W, string>();
+  for (const w of work) {
+    try {
+      await w.customer.target.ensureWriteAccess(area, why);
+    } catch (raw) {
+      const error = errorFromException(raw);
+      if (error.kind === 'canceled') {
+        throw error;
+      }
+      refused.set(w, error.message);
+    }
+  }
+  const written = await acrossTenants(work.filter(w => !refused.has(w)), run, failAll, options);
+  return work.map(w => (refused.has(w) ? { tenant: w.tenant, results: failAll(w, refused.get(w)!) } : written.find(o => o.tenant === w.tenant)!));
 }
 
 function tellAcross<T>(ui: Ui, what: string, outcomes: TenantOutcome<T>[], skipped: TenantSkip[], retry: (failed: { tenant: TenantRef; ids: string[] }[]) => Promise<void>): void {
@@ -145,7 +186,8 @@ export async function setControlStateAcrossFlow(ui: Ui, port: CustomerPort, cust
     cancel();
   }
   const run = async (work: ControlRow[]) => ui.progress(`Setting "${safeLabel(rows[0].profile.title || control.id, 60)}" to ${to} in ${plural(work.length, 'customer')}`, true,
-    signal => acrossTenants(work.map(w => ({ ...w, tenant: w.customer.tenant })), (w, s) => setControlStates(w.customer.target, [w.profile], change, s),
+    signal => writeEach(work.map(w => ({ ...w, tenant: w.customer.tenant })), 'controls', 'Changing the state of improvement actions.',
+      (w, s) => setControlStates(w.customer.target, [w.profile], change, s),
       (w, reason) => [{ id: w.profile.id, title: w.profile.title || w.profile.id, outcome: 'failed', reason }], { maxInFlight: port.maxInFlight, signal }));
   const what = `Set state to ${to} in customers`;
   const report = (outcomes: TenantOutcome<SecureScoreControlProfile>[], notChanged: TenantSkip[]) => tellAcross(ui, what, outcomes, notChanged, async failed => {
@@ -158,6 +200,8 @@ export async function setControlStateAcrossFlow(ui: Ui, port: CustomerPort, cust
 }
 
 // ---- Alerts across customers -------------------------------------------------------------------
+
+const WHY_ALERTS = 'Updating security alerts.';
 
 interface AlertRows {
   customer: CustomerTenant;
@@ -240,7 +284,7 @@ export async function updateAlertsAcrossFlow(ui: Ui, port: CustomerPort, custome
   const failAll = (ids: { id: string; title: string; unchanged?: boolean }[], reason: string): ItemResult<SecurityAlert>[] =>
     ids.map(a => (a.unchanged ? { id: a.id, title: a.title, outcome: 'unchanged' } : { id: a.id, title: a.title, outcome: 'failed', reason }));
   const total = work.reduce((n, w) => n + w.previews.filter(x => !x.unchanged).length, 0);
-  const outcomes = await ui.progress(`Updating ${plural(total, 'alert')} in ${plural(work.length, 'customer')}`, true, signal => acrossTenants(work,
+  const outcomes = await ui.progress(`Updating ${plural(total, 'alert')} in ${plural(work.length, 'customer')}`, true, signal => writeEach(work, 'alerts', WHY_ALERTS,
     (w, s) => updateAlerts(w.customer.target, w.previews, s),
     (w, reason) => failAll(w.previews.map(x => ({ id: x.alert.id, title: x.alert.title, unchanged: x.unchanged })), reason),
     { maxInFlight: port.maxInFlight, signal }));
@@ -249,7 +293,7 @@ export async function updateAlertsAcrossFlow(ui: Ui, port: CustomerPort, custome
   const retry = async (failed: { tenant: TenantRef; ids: string[] }[]): Promise<void> => {
     const again = failed.map(f => ({ ...f, customer: work.find(w => w.tenant.tenantId === f.tenant.tenantId)!.customer }));
     const count = again.reduce((n, f) => n + f.ids.length, 0);
-    const redone = await ui.progress(`Updating ${plural(count, 'alert')} in ${plural(again.length, 'customer')}`, true, signal => acrossTenants(again,
+    const redone = await ui.progress(`Updating ${plural(count, 'alert')} in ${plural(again.length, 'customer')}`, true, signal => writeEach(again, 'alerts', WHY_ALERTS,
       (f, s) => retryAlertUpdates(f.customer.target, f.ids, change, s),
       (f, reason) => failAll(f.ids.map(id => ({ id, title: titles.get(id) ?? id })), reason), { maxInFlight: port.maxInFlight, signal }));
     tellAcross(ui, what, redone, [], retry);

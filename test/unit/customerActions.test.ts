@@ -10,10 +10,11 @@ import { setControlStateAcrossFlow, updateAlertsAcrossFlow, type CustomerPort } 
 import { credentialForTenant } from '../../src/auth/tenantCredential';
 import { GraphService } from '../../src/graph/client';
 import { resolveCloud } from '../../src/graph/clouds';
-import type { ApiArea } from '../../src/graph/errors';
+import { PostureError, type ApiArea } from '../../src/graph/errors';
 import { SecurityApi } from '../../src/graph/security';
 import type { SecurityAlert } from '../../src/graph/types';
 import { WriteApi } from '../../src/graph/writes';
+import { acrossReportMarkdown } from '../../src/model/crossTenant';
 import { discoverCustomers, type PortfolioCustomer } from '../../src/model/portfolio';
 import type { SampleCustomerCase } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
@@ -34,15 +35,18 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
   const writes = (from = 0): RequestLogEntry[] => emulator().requests.filter(r => r.seq > from && (r.method === 'PATCH' || r.method === 'POST') && /^\/v1\.0\/security\//.test(r.path));
 
   /** Each customer through its own GraphService: MSAL asks the customer's authority for its token. */
-  function port(e: Emulator): CustomerPort & { asked: string[] } {
+  function port(e: Emulator, refuseWrite?: string): CustomerPort & { asked: string[]; mostAtOnce: () => number } {
     const client = e.clients[0];
     const cloud = resolveCloud('Custom', { graphEndpoint: e.url, authorityHost: e.url });
     const msal = new ClientSecretCredential(e.tenantId, client.clientId, client.secret!, {
       authorityHost: e.url, disableInstanceDiscovery: true, additionallyAllowedTenants: ['*'], tlsOptions: { ca: readFileSync(e.caCertPath) },
     });
     const asked: string[] = [];
+    let asking = 0;
+    let most = 0;
     return {
       asked,
+      mostAtOnce: () => most,
       maxInFlight: 4,
       open: tenant => {
         const graph = new GraphService({ cloud, credential: credentialForTenant(msal, tenant.tenantId), scopesFor: () => [`${e.url}/.default`], maxRetries: 0 });
@@ -51,7 +55,16 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
           target: {
             writes: new WriteApi(graph), store: { patchAlert: () => undefined, replaceProfile: () => undefined, replacePartnerAlert: () => undefined },
             user: 'admin@contoso-partners.example',
-            ensureWriteAccess: async (area: ApiArea) => void asked.push(`${tenant.name}: ${area}`),
+            // As a sign-in prompt would, the ask takes a while: overlapping asks would show.
+            ensureWriteAccess: async (area: ApiArea) => {
+              most = Math.max(most, ++asking);
+              asked.push(`${tenant.name}: ${area}`);
+              await new Promise(resolve => setTimeout(resolve, 5));
+              asking--;
+              if (tenant.tenantId === refuseWrite) {
+                throw new PostureError('forbidden', 'Nothing was changed: the SecurityEvents.ReadWrite.All permission was not granted.');
+              }
+            },
           },
         };
       },
@@ -133,7 +146,8 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
       assert.equal(JSON.stringify(tenantData(c.tenantId).controlProfiles.find(x => x.id === CONTROL)), before.get(c.tenantId), `${c.name} unchanged`);
     }
     assert.equal(log.filter(w => w.tenantId === emulator().tenantId).length, 0, 'the partner\'s token wrote nothing');
-    assert.equal(p.asked.filter(a => a.endsWith(': controls')).length, writable.length + 1, 'write access asked per tenant written (and for the retry)');
+    assert.deepEqual([...p.asked].sort(), writable.map(c => `${c.name}: controls`).sort(), 'write access asked once per customer written (not again for the retry)');
+    assert.equal(p.mostAtOnce(), 1, 'one ask at a time: sign-in prompts do not pile up');
 
     // The retry's report: the throttled customer, now updated.
     const name = writable.find(c => c.tenantId === throttled)!.name;
@@ -160,6 +174,21 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
     assert.match(row(consent), /\| Could not be read: .*AADSTS700016/);
     assert.match(row(empty), /\| Could not be read: the tenant has no improvement action "mdo\\_safeattachments" \(no Secure Score data yet/);
     assert.deepEqual(writes().map(w => w.tenantId), [admin.tenantId]);
+  });
+
+  it('reports a customer whose write permission is refused, sends it nothing, and writes the others', async () => {
+    const all = await customers();
+    const [first, second] = all.filter(c => caseOf(c.tenantId) === 'securityAdministrator');
+    const ui = new ScriptedUi()
+      .script({ pick: 'Resolved through third party' }, { input: 'Mimecast' }, { input: '' }, { pickMany: labels => labels })
+      .answerNotifications('Show Report');
+    const { outcomes } = await setControlStateAcrossFlow(ui, port(emulator(), first.tenantId), [first, second], { id: CONTROL });
+    assert.deepEqual(outcomes.map(o => [o.tenant.name, o.results[0].outcome, o.results[0].reason]), [
+      [first.name, 'failed', 'Nothing was changed: the SecurityEvents.ReadWrite.All permission was not granted.'],
+      [second.name, 'updated', undefined],
+    ]);
+    assert.deepEqual(writes().map(w => w.tenantId), [second.tenantId]);
+    assert.match((await ui.next(s => s.kind === 'report')).text, /\| failed \| Nothing was changed: the SecurityEvents\.ReadWrite\.All permission was not granted\. \|/);
   });
 
   it('refuses up front when no chosen customer can be changed, sending nothing', async () => {
@@ -239,5 +268,22 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
     assert.deepEqual(posts.filter(w => w.path.endsWith(`${ambiguous.id}/comments`)).map(w => w.status), [503], 'landed despite the 503; not sent again');
     assert.equal(JSON.stringify(tenantData(reader.tenantId).alerts), readerBefore, 'the read-only customer\'s alerts untouched');
     assert.equal(emulator().requests.filter(r => r.tenantId === reader.tenantId).length, 0, 'not even read');
+  });
+});
+
+describe('the report of a change across customers', () => {
+  it('keeps hostile customer names and titles inside their cells and headings', () => {
+    const hostile = { tenantId: 'b1e8c2a4-0000-4000-8000-000000000001', name: 'Evil | Co\n## Injected <img src=x onerror=alert(1)> [link](https://evil.example)' };
+    const text = acrossReportMarkdown('Update alerts in customers', [
+      { tenant: hostile, results: [{ id: 'a|1', title: 'Title `code` *bold*\r\n| x | y |', outcome: 'failed', reason: 'Graph said <b>no</b>' }] },
+    ], [{ tenant: { ...hostile, tenantId: 'b1e8c2a4-0000-4000-8000-000000000002' }, reason: 'Read-only | needs Security Administrator' }], new Date('2026-12-01T10:00:00Z'));
+    assert.equal(text, [
+      '# Update alerts in customers', '', '0 updated, 1 failed in 1 customer (1 with failures) — 2026-12-01 10:00 UTC', '',
+      '## Evil \\| Co ## Injected \\<img src=x onerror=alert(1)\\> \\[link\\](https://evil.example) (b1e8c2a4-0000-4000-8000-000000000001) — 1 failed', '',
+      '| Item | Id | Result | Reason |', '|---|---|---|---|',
+      '| Title \\`code\\` \\*bold\\* \\| x \\| y \\| | a\\|1 | failed | Graph said \\<b\\>no\\</b\\> |', '',
+      '## Not changed', '', '| Customer | Tenant id | Why nothing was sent |', '|---|---|---|',
+      '| Evil \\| Co ## Injected \\<img src=x onerror=alert(1)\\> \\[link\\](https://evil.example) | b1e8c2a4-0000-4000-8000-000000000002 | Read-only \\| needs Security Administrator |', '',
+    ].join('\n'));
   });
 });
