@@ -169,7 +169,7 @@ export async function setControlStateAcrossFlow(ui: Ui, port: CustomerPort, cust
   if (rows.length === 0) {
     throw new PostureError('notFound', `Nothing was changed: no customer could be read. ${skipped.map(s => `${tenantLabel(s.tenant)}: ${s.reason}`).join(' ')}`);
   }
-  const change = await askControlChange(ui, rows.map(r => r.profile).slice(0, 1), previous);
+  const change = await askControlChange(ui, [rows[0].profile], previous, rows.length);
   const to = controlStateName(change.state);
   const picked = await required(ui.pickMany<ControlRow | undefined>([
     ...rows.map(r => {

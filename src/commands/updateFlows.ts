@@ -71,13 +71,15 @@ export async function pickControls(ui: Ui, loaded: SecureScoreControlProfile[]):
   return picked.length ? picked : cancel();
 }
 
-export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfile[], previous?: ControlStateChange): Promise<ControlStateChange> {
-  const current = profiles.length === 1 ? currentControlState(profiles[0]) : undefined;
+/** `customers`: the same action in that many customers, whose current states differ (none is offered as "current"). */
+export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfile[], previous?: ControlStateChange, customers?: number): Promise<ControlStateChange> {
+  const one = profiles.length === 1 && customers === undefined ? profiles[0] : undefined;
+  const current = one && currentControlState(one);
   const state = await required(ui.pick(CONTROL_STATES.map(value => ({
     label: controlStateName(value), description: value, value,
     detail: value === current ? 'current state' : value === 'Ignored' ? 'earns no points; the action leaves the list' : value === 'Default' ? 'back to the list of actions to take' : 'earns the points without Microsoft measuring the configuration',
     picked: value === (previous?.state ?? current),
-  })), { title: `Set State of ${profiles.length === 1 ? `"${safeLabel(profiles[0].title, 60)}"` : `${profiles.length} improvement actions`}` }));
+  })), { title: `Set State of ${profiles.length === 1 ? `"${safeLabel(profiles[0].title, 60)}"` : `${profiles.length} improvement actions`}${customers === undefined ? '' : ` in ${customers} customer${customers === 1 ? '' : 's'}`}` }));
   const comment = await required(ui.input({
     title: `${controlStateName(state)}: comment`,
     prompt: state === 'Default' ? 'Optional comment' : 'Why? (required; kept in the control\'s history)',
@@ -87,7 +89,7 @@ export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfi
   const assignedTo = await required(ui.input({
     title: `${controlStateName(state)}: assignee`,
     prompt: 'Optional: who owns this (user principal name or e-mail); leave empty for nobody',
-    value: previous?.assignedTo ?? (profiles.length === 1 ? profiles[0].controlStateUpdates?.at(-1)?.assignedTo ?? '' : ''),
+    value: previous?.assignedTo ?? one?.controlStateUpdates?.at(-1)?.assignedTo ?? '',
     validate: text => assigneeProblem(text),
   }));
   return { state, comment, assignedTo };

@@ -107,6 +107,8 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
       .answerNotifications('Retry Failed', 'Show Report');
     const { outcomes } = await setControlStateAcrossFlow(ui, p, chosen, { id: CONTROL });
 
+    // The state is asked once for all of them; their current states differ, so none is offered as "current".
+    assert.equal(ui.shown.find(s => s.kind === 'pick')!.text, `Set State of "Turn on Safe Attachments in block mode" in ${writable.length} customers`);
     // The preview: a heading per customer that will be changed with its action under it, then the ones that will not, with why.
     const preview = ui.shown.find(s => s.kind === 'pickMany')!;
     assert.match(preview.text, new RegExp(`^Preview: "Turn on Safe Attachments in block mode" → Resolved through third party in ${writable.length} customers, ${readOnly.length + 2} not changed`));
