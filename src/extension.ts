@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Connection } from './connection';
 import { registerAccountCommands } from './commands/account';
+import { registerCustomerActionCommands } from './commands/customerActions';
 import { registerCustomerCommands } from './commands/customers';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
@@ -105,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
   })) as Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
   const portfolio = new Portfolio(context.globalState, { maxInFlight: () => current.settings.customersMaxInFlight });
   const customersProvider = new CustomersProvider(portfolio, { sort: 'worstScore', filter: '' });
-  const customersView = vscode.window.createTreeView('securityPosture.customers', { treeDataProvider: customersProvider, showCollapseAll: false });
+  const customersView = vscode.window.createTreeView('securityPosture.customers', { treeDataProvider: customersProvider, showCollapseAll: false, canSelectMany: true });
   context.subscriptions.push(customersProvider, customersView, { dispose: () => portfolio.dispose() });
   const scheduler = new VisibleScheduler(Object.values(views).map(v => v.view));
   const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
@@ -231,6 +232,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerViewCommands(services),
     ...registerAccountCommands(services),
     ...registerCustomerCommands(services, portfolio, customersProvider, customersView),
+    ...registerCustomerActionCommands(services, portfolio),
     portfolio.onDidChange(updateViewChrome),
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
