@@ -89,7 +89,7 @@ export class Connection implements vscode.Disposable {
       return;
     }
     if (signIn.vscode) {
-      const core = [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
+      const core = coreScopes(signIn);
       const session = interactive
         ? await signIn.vscode.interactive(() => signIn.vscode!.getSession(core, true))
         : await signIn.vscode.getSession(core, false).catch(() => undefined);
@@ -98,6 +98,7 @@ export class Connection implements vscode.Disposable {
         return;
       }
       signIn.account = session.account.label;
+      signIn.accountId = session.account.id;
       signIn.tenantKey = `${signIn.tenantKey}:${session.account.id}`;
     }
     await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
@@ -237,14 +238,15 @@ export class Connection implements vscode.Disposable {
    * Write permissions are asked for only when a write is first attempted, with the reason.
    * A refusal leaves everything unchanged and says what consent or role is needed.
    */
-  async ensureWriteAccess(area: ApiArea, why: string): Promise<void> {
+  async ensureWriteAccess(area: ApiArea, why: string, customerTenantId?: string): Promise<void> {
     const s = this.stateValue;
     if (s.kind === 'signedOut') {
       throw new PostureError('signIn', 'Sign in first; nothing was changed.');
     }
-    // The session of the tenant being changed: a customer's own when one is open.
-    const open = this.customer?.tenantId && this.customerCredentials.get(this.customer.tenantId.toLowerCase());
-    const credential = open instanceof VsCodeSessionCredential ? open : s.kind === 'graph' && !this.customer ? s.signIn.vscode : undefined;
+    // The session of the tenant being changed: the customer's named (an action across customers), or the open one's.
+    const customerId = customerTenantId ?? this.customer?.tenantId;
+    const open = customerId && this.customerCredentials.get(customerId.toLowerCase());
+    const credential = open instanceof VsCodeSessionCredential ? open : s.kind === 'graph' && !customerId ? s.signIn.vscode : undefined;
     if (s.kind !== 'graph' || !credential) {
       return;
     }
@@ -256,6 +258,20 @@ export class Connection implements vscode.Disposable {
         `Nothing was changed: ${why.replace(/\.$/, '')} needs the ${permission.write} permission, which was not granted. Ask an admin to consent to it for the app, and for the ${permission.roles} role.`,
         { cause: error });
     }
+  }
+
+  /**
+   * After VS Code's sessions changed: whether the account we use is gone or another one. A session
+   * added for more scopes (the first write's) is not a change: reconnecting then would drop the
+   * tenant context in the middle of that write.
+   */
+  async accountChanged(): Promise<boolean> {
+    const s = this.stateValue;
+    if (s.kind !== 'graph' || !s.signIn.vscode) {
+      return false;
+    }
+    const session = await s.signIn.vscode.getSession(coreScopes(s.signIn), false).catch(() => undefined);
+    return session?.account.id !== s.signIn.accountId;
   }
 
   /** "Sign out": stop using the session here (VS Code keeps the account for other extensions). */
@@ -281,4 +297,9 @@ export class Connection implements vscode.Disposable {
 
 function graphLogger(log: vscode.LogOutputChannel): Logger {
   return { trace: m => log.trace(m), info: m => log.info(m), warn: m => log.warn(m), error: m => log.error(m) };
+}
+
+/** The scopes a VS Code sign-in starts with: reading Secure Score and alerts. */
+function coreScopes(signIn: SignIn): string[] {
+  return [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
 }

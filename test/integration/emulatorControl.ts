@@ -28,6 +28,8 @@ export interface LoggedRequest {
   inBatch: boolean;
   fault?: string;
   clientId?: string;
+  /** The tenant of the token the request carried. */
+  tenantId?: string;
   body?: unknown;
 }
 
