@@ -9,7 +9,10 @@ import { GraphEngine } from '../../src/sample/engine';
 import { generateTenant } from '../../src/sample/generator';
 import { PARTNER_DISCOVERY_PERMISSIONS, sampleCustomerConnection } from '../../src/sample/portfolio';
 import { inProcessConnection } from '../../src/sample/transport';
+import { driftOf, loadTenants, parsePosture, planPosture, type TenantPlan } from '../../src/posture';
+import { TenantContext } from '../../src/tenant/context';
 import { Portfolio, type PortfolioSource } from '../../src/tenant/portfolio';
+import { tenantLoader, type PostureCustomers } from '../../src/tenant/posture';
 
 const NOW = new Date('2026-11-22T09:30:00Z');
 
@@ -149,5 +152,49 @@ describe('Customers added by tenant id and hidden (the Portfolio service, sample
     assert.equal(portfolio.get(unknown), undefined);
     assert.equal(await portfolio.addCustomer(unknown), true, 'a hidden one comes back');
     assert.deepEqual(portfolio.hidden, []);
+  });
+
+  it('plans a posture file for "all customers" per customer, each read through its own tenant, and names why each other one cannot be', async () => {
+    storage.clear();
+    const portfolio = started();
+    await portfolio.refresh();
+    const contexts: TenantContext[] = [];
+    const customers: PostureCustomers = {
+      customers: () => portfolio.customers, cloud, clientId: source.clientId,
+      contextFor: (tenantId, name) => {
+        const context = new TenantContext({ key: `sample/customer/${tenantId}`, tenantId, displayName: name, cloud, user: dataset.signedInUser, sample: true, ...sampleCustomerConnection(engine, tenantId, dataset.signedInUser) });
+        contexts.push(context);
+        return context;
+      },
+    };
+    const doc = parsePosture('version: 1\ntenants: all customers\ncontrols:\n  mdo_safeattachments: { state: default }\n', 'msp.posture.yaml').doc!;
+    const tenants = await loadTenants(doc, tenantLoader({ context: undefined, store: undefined!, customers, queries: [] }));
+    const plan = planPosture(doc, tenants, NOW);
+    assert.equal(plan.tenants.length, 36);
+    const available = plan.tenants.filter((t): t is TenantPlan => t.available);
+    assert.equal(available.length, 30);
+    assert.equal(contexts.length, 30, 'one context of its own per customer read');
+    assert.ok(contexts.every(c => c.isDisposed), 'each let go after reading');
+    const left = plan.tenants.flatMap(t => (t.available ? [] : [`${t.target}: ${t.reason.replace(/after \d\d:\d\d UTC/, 'after HH:MM UTC').replace(/on \d{4}-\d\d-\d\d\./, 'on YYYY-MM-DD.')}`]));
+    assert.deepEqual(left, [
+      'Contour Orthodontics: not available: The GDAP relationship has no role that can read security data (it grants Helpdesk Administrator, User Administrator). Add Security Reader to read, or Security Administrator to change improvement actions.',
+      'Litware Environmental Services: not available: The GDAP relationship ended on YYYY-MM-DD. Ask the customer to approve a new one with the Security Reader role.',
+      'Litware Travel: not available: A Conditional Access policy in this customer\'s tenant blocked the sign-in (AADSTS53003). The customer\'s admin can exclude the app or the partner\'s users, or name a location or device it allows.',
+      'Pinecrest Solar: not available: No GDAP relationship with this customer. Request one with the Security Reader role (or Security Administrator to change settings), or add the customer\'s consent for a multi-tenant app.',
+      'VanArsdel Printing: not available: Microsoft Graph is throttling this tenant; it will be tried again after HH:MM UTC.',
+      'Wexford Architects: not available: The app has no admin consent in this customer\'s tenant (AADSTS65001). A Global or Privileged Role Administrator of the customer can grant it on the admin-consent page.',
+    ]);
+    // Each customer's plan holds its own tenant's state of the control, not another's.
+    const stateIn = (tenantId: string) => engine.customer(tenantId)!.dataset.controlProfiles.find(p => p.id === 'mdo_safeattachments')!.controlStateUpdates?.at(-1)?.state ?? 'Default';
+    const [empty, withData] = [available.filter(t => t.name === 'Glenwood Pediatrics'), available.filter(t => t.name !== 'Glenwood Pediatrics')];
+    assert.deepEqual(empty.map(t => [t.controls[0].status, t.controls[0].reason]), [['cannotChange', 'not an improvement action of Glenwood Pediatrics']], 'the customer with no Secure Score data has no such control');
+    for (const t of withData) {
+      assert.equal(t.controls[0].current.state, stateIn(t.tenantId), t.name);
+    }
+    const states = new Set(available.map(t => t.controls[0].current.state));
+    assert.ok(states.size > 1, `customers differ (${[...states].join(', ')}), so a mix-up would show`);
+    const mark = driftOf(doc, plan)[0];
+    assert.equal(mark.kind, 'drift');
+    assert.match(mark.text, / · in sync in \d+ of 36$/);
   });
 });
