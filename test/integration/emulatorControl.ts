@@ -28,6 +28,8 @@ export interface LoggedRequest {
   inBatch: boolean;
   fault?: string;
   clientId?: string;
+  /** `tid` of the bearer token: the tenant whose data Graph answered with. */
+  tenantId?: string;
   body?: unknown;
 }
 
