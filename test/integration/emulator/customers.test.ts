@@ -187,4 +187,32 @@ describe('Customers view (emulator, partner user through GDAP)', function () {
     // The opened customer's views read its improvement actions with its own token too.
     assert.ok(graph.some(r => r.tenantId === tenantOf('Elmhurst Pediatrics') && /\/security\/secureScoreControlProfiles/.test(r.path)));
   });
+  it('adds a customer by tenant id (with its reason row) and hides one until it is shown again', async () => {
+    const a = await api();
+    const portfolio = a.customers.portfolio;
+    await vscode.commands.executeCommand('securityPosture.addCustomer', 'contoso.onmicrosoft.com');
+    assert.deepEqual(portfolio.added, [], 'not a tenant id: refused, nothing kept');
+    const unknown = '0f6e5d4c-3b2a-4190-8877-665544332211';
+    await vscode.commands.executeCommand('securityPosture.addCustomer', unknown, 'Northwind Labs');
+    let rows = await customerRows();
+    assert.equal(rows.length, 37);
+    // Entra's answer for a tenant it does not know (AADSTS90002), as a row.
+    assert.equal(customerRowsText(rows, 'Northwind Labs'), 'No such tenant in this cloud: check the tenant id (a customer added by hand may have a typo).');
+
+    const elmhurst = rows.find(r => r.label === 'Elmhurst Pediatrics')!;
+    await vscode.commands.executeCommand('securityPosture.hideCustomer', elmhurst.node);
+    rows = await customerRows();
+    assert.equal(rows.length, 36);
+    assert.ok(!rows.some(r => r.label === 'Elmhurst Pediatrics'));
+    assert.match(a.customers.view.description ?? '', /· 1 hidden$/);
+    await vscode.commands.executeCommand('securityPosture.refreshCustomers');
+    assert.ok(!(await customerRows()).some(r => r.label === 'Elmhurst Pediatrics'), 'still hidden after a refresh');
+
+    await vscode.commands.executeCommand('securityPosture.showHiddenCustomers', [portfolio.hidden[0].tenantId]);
+    rows = await customerRows();
+    assert.equal(rows.length, 37);
+    assert.match(customerRowsText(rows, 'Elmhurst Pediatrics'), /^68\.7% · /);
+    await vscode.commands.executeCommand('securityPosture.hideCustomer', unknown);
+    assert.equal((await customerRows()).length, 36);
+  });
 });
