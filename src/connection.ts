@@ -89,7 +89,7 @@ export class Connection implements vscode.Disposable {
       return;
     }
     if (signIn.vscode) {
-      const core = [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
+      const core = coreScopes(signIn);
       const session = interactive
         ? await signIn.vscode.interactive(() => signIn.vscode!.getSession(core, true))
         : await signIn.vscode.getSession(core, false).catch(() => undefined);
@@ -98,6 +98,7 @@ export class Connection implements vscode.Disposable {
         return;
       }
       signIn.account = session.account.label;
+      signIn.accountId = session.account.id;
       signIn.tenantKey = `${signIn.tenantKey}:${session.account.id}`;
     }
     await this.context.globalState.update(SIGNED_OUT_KEY, undefined);
@@ -274,6 +275,20 @@ export class Connection implements vscode.Disposable {
     }
   }
 
+  /**
+   * After VS Code's sessions changed: whether the account we use is gone or another one. A session
+   * added for more scopes (the first write's) is not a change: reconnecting then would drop the
+   * tenant context in the middle of that write.
+   */
+  async accountChanged(): Promise<boolean> {
+    const s = this.stateValue;
+    if (s.kind !== 'graph' || !s.signIn.vscode) {
+      return false;
+    }
+    const session = await s.signIn.vscode.getSession(coreScopes(s.signIn), false).catch(() => undefined);
+    return session?.account.id !== s.signIn.accountId;
+  }
+
   /** "Sign out": stop using the session here (VS Code keeps the account for other extensions). */
   async signOut(): Promise<void> {
     await this.context.globalState.update(SIGNED_OUT_KEY, true);
@@ -297,4 +312,9 @@ export class Connection implements vscode.Disposable {
 
 function graphLogger(log: vscode.LogOutputChannel): Logger {
   return { trace: m => log.trace(m), info: m => log.info(m), warn: m => log.warn(m), error: m => log.error(m) };
+}
+
+/** The scopes a VS Code sign-in starts with: reading Secure Score and alerts. */
+function coreScopes(signIn: SignIn): string[] {
+  return [...signIn.scopesFor('secureScore', false), ...signIn.scopesFor('alerts', false)];
 }

@@ -263,7 +263,11 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
       const state = connection.state;
       const provider = state.kind === 'graph' ? state.signIn.vscode && state.cloud.vscodeProviderId : undefined;
       if (provider && event.provider.id === provider) {
-        void reconnect(false);
+        void connection.accountChanged().then(async changed => {
+          if (changed) {
+            await reconnect(false);
+          }
+        });
       }
     }),
   );

@@ -18,6 +18,8 @@ export interface SignIn {
   tenantKey: string;
   /** Human-readable account, when known. */
   account?: string;
+  /** VS Code's id of the signed-in account (VS Code sign-in only). */
+  accountId?: string;
   vscode?: VsCodeSessionCredential;
   /**
    * A credential for another tenant (a customer), signing in the same way: tokens it gets are for

@@ -259,7 +259,10 @@ export class GraphService {
         ...(r.body !== undefined ? { body: r.body, headers: { 'Content-Type': 'application/json', ...r.headers } } : r.headers ? { headers: r.headers } : {}),
       })),
     };
-    const result = await this.send<{ responses?: BatchResponse[] }>('POST', '/$batch', body, { ...options, version });
+    // $batch is a POST, but a batch of reads needs only the read permission (a delegated sign-in
+    // that consented to reads alone must not be asked for write scopes to read).
+    const write = options.write ?? chunk.some(r => r.method !== 'GET');
+    const result = await this.send<{ responses?: BatchResponse[] }>('POST', '/$batch', body, { ...options, version, write });
     const responses = result.data?.responses;
     if (!Array.isArray(responses)) {
       throw new PostureError('invalidResponse', 'Microsoft Graph answered the batch without responses.');

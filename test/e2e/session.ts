@@ -36,6 +36,8 @@ export interface WorkbenchSetup {
   env?: Record<string, string>;
   /** Files of the workspace folder (relative path -> content). */
   workspaceFiles?: Record<string, string>;
+  /** Extension folders installed beside ours (e.g. a test's stand-in provider). */
+  installExtensions?: string[];
 }
 
 /**
@@ -55,8 +57,8 @@ export function useWorkbench(name: string, setup: Record<string, unknown> | (() 
     this.timeout(180_000);
     fs.rmSync(artifacts, { recursive: true, force: true });
     try {
-      const { settings, env, workspaceFiles } = typeof setup === 'function' ? await setup() : { settings: setup, env: undefined, workspaceFiles: undefined };
-      server = await startCodeServer({ name: `e2e-${name}`, settings, env, workspaceFiles });
+      const { settings, env, workspaceFiles, installExtensions } = typeof setup === 'function' ? await setup() : { settings: setup } as WorkbenchSetup;
+      server = await startCodeServer({ name: `e2e-${name}`, settings, env, workspaceFiles, installExtensions });
       workbench = await openWorkbench(await sharedBrowser(), server, [
         ['extensionDevelopmentPath', server.remoteUri(extensionPath)],
       ]);

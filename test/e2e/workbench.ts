@@ -455,3 +455,16 @@ export async function waitForStatusBarText(page: Page, pattern: RegExp, timeout 
   }, pattern.source, { timeout });
   return (await handle.jsonValue()) as string;
 }
+
+/** Waits for VS Code's modal dialog whose text (message and detail) matches `text`. */
+export async function waitForDialog(page: Page, text: string | RegExp, timeout = 60_000): Promise<Locator> {
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: text }).first();
+  await dialog.waitFor({ state: 'visible', timeout });
+  return dialog;
+}
+
+/** Clicks a button of a modal dialog and waits until the dialog closes. */
+export async function clickDialogButton(dialog: Locator, button: string): Promise<void> {
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: new RegExp(`^${escape(button)}$`) }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+}

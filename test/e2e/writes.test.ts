@@ -5,18 +5,23 @@
  * unchecking an alert, Show Report), Set Partner Alert Status, Plan / Clear plan, and query rows
  * (load more, edit, run again). Last, an app whose consent has no write permission: reads work,
  * the first write is refused by Graph and the user is told which permission and role it needs.
+ * And VS Code's Microsoft sign-in: the first write asks VS Code for the write permission, with why.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { SecurityAlert } from '../../src/graph/types';
 import type { TenantDataset } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator, EmulatorClient, RequestLogEntry } from '../emulator/server';
+import { repoRoot } from '../host/paths';
 import { useWorkbench, type Session } from './session';
 import {
-  acceptQuickPick, clickNotificationButton, collapse, expand, focusPane, openQueryAlerts, openViewContainer, pickQuickItem,
+  acceptQuickPick, clickDialogButton, clickNotificationButton, collapse, expand, focusPane, openQueryAlerts, openViewContainer, pickQuickItem,
   quickInput, quickInputBox, quickPickRow, restMouse, row, rowLabels, rowStartingWith, runCommand, runContextMenuEntry, setSideBarWidth,
-  waitForChildren, waitForNotification, waitForQuickInput, waitForQuickInputValue, waitForQuickPickRow, waitForQuickPickRows,
+  waitForChildren, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickInputValue, waitForQuickPickRow, waitForQuickPickRows,
   waitForRowTooltip, waitForRows, waitForStatusBarText,
 } from './workbench';
 
@@ -389,6 +394,92 @@ describe('The first write with an app that has no write permission (HTTPS emulat
       { tenantId: dataset.tenantId, upn: null, appOnly: true, permissions: ['SecurityAlert.Read.All'] },
     ).body as SecurityAlert;
     assert.deepEqual({ classification: stored.classification, determination: stored.determination }, { classification: 'unknown', determination: 'unknown' });
+  });
+});
+
+describe('VS Code\'s Microsoft sign-in asks for the write permission at the first write (HTTPS emulator)', function () {
+  // VS Code's own authentication API and prompts, with a stand-in for its Microsoft provider (real
+  // Entra is out of reach): test/fixtures/auth-stand-in signs in to the emulator by device code.
+  this.timeout(240_000);
+  const { dataset, targets } = writesTenant();
+  const standInLog = path.join(os.tmpdir(), `sp-stand-in-${process.pid}-${Date.now()}.jsonl`);
+  let emulator: Emulator | undefined;
+  const session = useWorkbench('vscode-sign-in', async () => {
+    const { startEmulator, extensionEnvironment, extensionSettings } = await import('../emulator/server');
+    emulator = await startEmulator({ dataset });
+    return {
+      settings: { ...extensionSettings(emulator), 'securityPosture.authMethod': 'vscode', 'workbench.colorTheme': 'Default Dark Modern' },
+      env: { ...extensionEnvironment(emulator), SP_STAND_IN_AUTHORITY: emulator.url, SP_STAND_IN_LOG: standInLog },
+      installExtensions: [path.join(repoRoot, 'test', 'fixtures', 'auth-stand-in')],
+    };
+  });
+  const emu = () => {
+    assert.ok(emulator, 'the emulator started');
+    return emulator;
+  };
+  /** The scope sets VS Code asked the stand-in provider to sign in with, in order. */
+  const sessionsCreated = (): string[][] => (fs.existsSync(standInLog) ? fs.readFileSync(standInLog, 'utf8').split('\n').filter(Boolean).map(l => (JSON.parse(l) as { scopes: string[] }).scopes) : []);
+  const graph = () => emu().url;
+
+  before(async function () {
+    this.timeout(300_000);
+    await openViewContainer(session().page, 'Security Posture');
+    await setSideBarWidth(session().page, 560);
+  });
+  after(async () => {
+    await emulator?.stop();
+    fs.rmSync(standInLog, { force: true });
+  });
+
+  it('signs in through VS Code\'s prompt with read permissions only', async () => {
+    const { page } = session();
+    await runCommand(page, 'Security Posture: Sign In to Microsoft');
+    const dialog = await waitForDialog(page, /wants to sign in using Microsoft Sovereign Cloud/);
+    assert.match(await dialog.innerText(), /Security Posture reads your Microsoft Secure Score, improvement actions and security alerts through Microsoft Graph\./);
+    await clickDialogButton(dialog, 'Allow');
+    const { pane } = await alertGroup(page, 'Informational');
+    await row(pane, /^E2E alert to classify, [^·]+ · New · [^·]+ · unassigned$/, 90_000);
+    assert.deepEqual(sessionsCreated(), [[
+      `${graph()}/SecurityEvents.Read.All`, `${graph()}/SecurityAlert.Read.All`, `VSCODE_CLIENT_ID:${emu().clients[0].clientId}`, `VSCODE_TENANT:${emu().tenantId}`,
+    ]]);
+  });
+
+  it('asks again at the first write, saying why and which permission; Cancel changes nothing', async () => {
+    const { page } = session();
+    const { pane } = await alertGroup(page, 'Informational');
+    const target = rowStartingWith(pane, 'E2E alert to classify, ');
+    const mark = lastSeq(emu());
+    await runContextMenuEntry(target, 'Classify Alert…');
+    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
+    await pickQuickItem(page, 'False positive');
+    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
+    await pickQuickItem(page, 'Not malicious');
+    const dialog = await waitForDialog(page, /wants to sign in using Microsoft Sovereign Cloud/);
+    assert.match(await dialog.innerText(), /Updating security alerts\. This needs the SecurityAlert\.ReadWrite\.All permission\./);
+    await clickDialogButton(dialog, 'Cancel');
+    await waitForNotification(page, /^Nothing was changed: Updating security alerts needs the SecurityAlert\.ReadWrite\.All permission, which was not granted\./);
+    await row(pane, /^E2E alert to classify, [^·]+ · New · [^·]+ · unassigned$/);
+    assert.deepEqual(writesSince(emu(), mark), []);
+    assert.equal(sessionsCreated().length, 1, 'no write session was created');
+  });
+
+  it('Allow signs in with the write permission and sends the change once', async () => {
+    const { page } = session();
+    const { pane } = await alertGroup(page, 'Informational');
+    const target = rowStartingWith(pane, 'E2E alert to classify, ');
+    const mark = lastSeq(emu());
+    await runContextMenuEntry(target, 'Classify Alert…');
+    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
+    await pickQuickItem(page, 'False positive');
+    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
+    await pickQuickItem(page, 'Not malicious');
+    const dialog = await waitForDialog(page, /Updating security alerts\. This needs the SecurityAlert\.ReadWrite\.All permission\./);
+    await clickDialogButton(dialog, 'Allow');
+    await row(pane, /^E2E alert to classify, .*False positive/, 90_000);
+    assert.deepEqual(writesSince(emu(), mark), [{
+      method: 'PATCH', path: `/v1.0/security/alerts_v2/${targets.classify.id}`, body: { classification: 'falsePositive', determination: 'notMalicious' }, status: 200, inBatch: false,
+    }]);
+    assert.deepEqual(sessionsCreated()[1], [`${graph()}/SecurityAlert.ReadWrite.All`, `VSCODE_CLIENT_ID:${emu().clients[0].clientId}`, `VSCODE_TENANT:${emu().tenantId}`]);
   });
 });
 

@@ -24,6 +24,8 @@ export interface CodeServerOptions {
   workspaceTrust?: boolean;
   /** Keep the run folder after stop() (it is kept anyway when SP_KEEP_RUN_DIRS=1). */
   keep?: boolean;
+  /** Extension folders installed beside the one under development (e.g. a test's stand-in provider). */
+  installExtensions?: string[];
 }
 
 export interface CodeServer {
@@ -93,6 +95,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const configFile = path.join(runDir, 'config.yaml');
   for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspaceDir]) {
     fs.mkdirSync(dir, { recursive: true });
+  }
+  // code-server loads one development extension: others go in as installed ones, folder named publisher.name-version.
+  for (const folder of options.installExtensions ?? []) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+    fs.cpSync(folder, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
   }
   for (const [file, content] of Object.entries(options.workspaceFiles ?? defaultWorkspaceFiles)) {
     fs.mkdirSync(path.dirname(path.join(workspaceDir, file)), { recursive: true });

@@ -160,6 +160,27 @@ describe('Graph data layer over HTTPS (emulator)', function () {
     await assert.rejects(graph.getPage('https://127.0.0.2:1/v1.0/security/alerts_v2', { area: 'alerts' }), (e: PostureError) => /Refused to send a token/.test(e.message));
   });
 
+  it('asks for read scopes for a $batch of reads and write scopes only for a $batch that writes', async () => {
+    // A delegated sign-in that consented to reads alone must not be asked for write scopes to read.
+    const inner = new EmulatorCredential(emulator());
+    const asked: string[][] = [];
+    const cloud = resolveCloud('Custom', { graphEndpoint: emulator().url, authorityHost: emulator().url });
+    const graph = new GraphService({
+      cloud, scopesFor: (area, write) => [`${area}:${write ? 'write' : 'read'}`],
+      credential: { getToken: async scopes => (asked.push([scopes].flat()), inner.getToken(`${emulator().url}/.default`)) },
+    });
+    const reads = await graph.batch('v1.0', [
+      { id: '1', method: 'GET', url: '/security/secureScores?$top=1' },
+      { id: '2', method: 'GET', url: '/security/alerts_v2?$top=1' },
+    ], { area: 'alerts' });
+    assert.deepEqual(reads.map(r => r.status), [200, 200]);
+    assert.deepEqual(asked, [['alerts:read']]);
+    const alert = emulator().engine.dataset.alerts[0];
+    const writes = await graph.batch('v1.0', [{ id: '1', method: 'PATCH', url: `/security/alerts_v2/${alert.id}`, body: { status: 'inProgress' } }], { area: 'alerts' });
+    assert.deepEqual(writes.map(r => r.status), [200]);
+    assert.deepEqual(asked, [['alerts:read'], ['alerts:write']]);
+  });
+
   it('reads the partner score plain and wrapped in "value", requirements and history included', async () => {
     const { api } = service();
     const plain = await api.partner();
