@@ -81,7 +81,10 @@ describe('Customers view (emulator, partner user through GDAP)', function () {
     // Ending soon is read, with the warning beside its numbers.
     assert.match(row('Trey Home Health').contextValue, /\+readable/);
     assert.equal(row('Trey Home Health').icon, 'warning');
-    assert.match(tooltip('Trey Home Health'), /ends on \d{4}-\d\d-\d\d \(in 12 days\) and does not renew itself/);
+    const trey = a.customers.portfolio.customers.find(r => r.customer.name === 'Trey Home Health')!;
+    assert.match(trey.reason!.message, /^The GDAP relationship ends on \d{4}-\d\d-\d\d \(in 12 days\) and does not renew itself\. Extend it before then\.$/);
+    // The tooltip is Markdown (spaces kept as &nbsp;, punctuation escaped): it says it under "Note".
+    assert.match(tooltip('Trey Home Health'), /Note: The&nbsp;GDAP&nbsp;relationship&nbsp;ends/);
     // Delegated: Entra's AADSTS65001, with the admin-consent page of the emulated cloud for the app.
     const consent = row('Wexford Architects');
     assert.match(consent.description, /^The app has no admin consent in this customer's tenant \(AADSTS65001\)\./);
