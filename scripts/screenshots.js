@@ -21,6 +21,8 @@ const chosen = [
   'panel-what-changed',
   'panel-what-if',
   'panel-honesty',
+  'customers',
+  'portfolio-panel',
   'posture-codelens',
   'posture-diagnostics',
   'posture-plan',

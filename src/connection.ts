@@ -254,14 +254,15 @@ export class Connection implements vscode.Disposable {
    * Write permissions are asked for only when a write is first attempted, with the reason.
    * A refusal leaves everything unchanged and says what consent or role is needed.
    */
-  async ensureWriteAccess(area: ApiArea, why: string): Promise<void> {
+  async ensureWriteAccess(area: ApiArea, why: string, customerTenantId?: string): Promise<void> {
     const s = this.stateValue;
     if (s.kind === 'signedOut') {
       throw new PostureError('signIn', 'Sign in first; nothing was changed.');
     }
-    // The session of the tenant being changed: a customer's own when one is open.
-    const open = this.customer?.tenantId && this.customerCredentials.get(this.customer.tenantId.toLowerCase());
-    const credential = open instanceof VsCodeSessionCredential ? open : s.kind === 'graph' && !this.customer ? s.signIn.vscode : undefined;
+    // The session of the tenant being changed: the customer's named (an action across customers), or the open one's.
+    const customerId = customerTenantId ?? this.customer?.tenantId;
+    const open = customerId && this.customerCredentials.get(customerId.toLowerCase());
+    const credential = open instanceof VsCodeSessionCredential ? open : s.kind === 'graph' && !customerId ? s.signIn.vscode : undefined;
     if (s.kind !== 'graph' || !credential) {
       return;
     }

@@ -3,10 +3,12 @@
 import * as vscode from 'vscode';
 import { Connection } from './connection';
 import { registerAccountCommands } from './commands/account';
+import { registerCustomerActionCommands } from './commands/customerActions';
 import { registerCustomerCommands } from './commands/customers';
 import type { Services } from './commands/command';
 import { registerOpenCommands } from './commands/open';
 import { registerPanelCommands } from './commands/panels';
+import { registerPortfolioCommands } from './commands/portfolio';
 import { registerPostureCommands } from './commands/posture';
 import { createAlertQueries, registerQueryCommands } from './commands/query';
 import { registerRawDataCommands } from './commands/raw';
@@ -30,6 +32,7 @@ import { PostureEditor } from './views/postureEditor';
 import { honestyPanel } from './views/panels/honestyPanel';
 import type { PanelContext } from './views/panels/panel';
 import { partnerPanel } from './views/panels/partnerPanel';
+import { portfolioPanel } from './views/panels/portfolioPanel';
 import { secureScorePanel } from './views/panels/secureScorePanel';
 import { whatChangedPanel } from './views/panels/whatChangedPanel';
 import { whatIfPanel } from './views/panels/whatIfPanel';
@@ -103,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
   })) as Record<ViewName, { provider: PostureTreeProvider; view: vscode.TreeView<Node> }>;
   const portfolio = new Portfolio(context.globalState, { maxInFlight: () => current.settings.customersMaxInFlight });
   const customersProvider = new CustomersProvider(portfolio, { sort: 'worstScore', filter: '' });
-  const customersView = vscode.window.createTreeView('securityPosture.customers', { treeDataProvider: customersProvider, showCollapseAll: false });
+  const customersView = vscode.window.createTreeView('securityPosture.customers', { treeDataProvider: customersProvider, showCollapseAll: false, canSelectMany: true });
   context.subscriptions.push(customersProvider, customersView, { dispose: () => portfolio.dispose() });
   const scheduler = new VisibleScheduler(Object.values(views).map(v => v.view));
   const projection = () => projectScore(store.get('scores').data ?? [], store.get('profiles').data ?? [], plan.get(store.currentTenantKey));
@@ -121,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
       await plan.setPlanned(store.currentTenantKey, ids, planned);
     }
   };
-  const panels = new PanelController(context.extensionUri, [secureScorePanel, partnerPanel, whatChangedPanel, whatIfPanel, honestyPanel], {
+  const panels = new PanelController(context.extensionUri, [secureScorePanel, partnerPanel, whatChangedPanel, whatIfPanel, honestyPanel, portfolioPanel(portfolio)], {
     store, history, plan, log, context: panelContext, setPlanned: (id, planned) => setPlanned([id], planned),
   });
 
@@ -229,6 +232,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerViewCommands(services),
     ...registerAccountCommands(services),
     ...registerCustomerCommands(services, portfolio, customersProvider, customersView),
+    ...registerCustomerActionCommands(services, portfolio),
     portfolio.onDidChange(updateViewChrome),
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
@@ -237,6 +241,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerQueryCommands(services, queries),
     ...registerRawDataCommands(services),
     ...registerReportCommands(services),
+    ...registerPortfolioCommands(services, portfolio),
     ...registerWatch(services),
     vscode.workspace.onDidChangeConfiguration(event => {
       if (!event.affectsConfiguration(SECTION)) {

@@ -9,6 +9,8 @@ export interface Choice<T> {
   detail?: string;
   /** Pre-selected (many) or the current value (one). */
   picked?: boolean;
+  /** A heading (e.g. a tenant's name) shown above the first choice of each run of choices with it. */
+  group?: string;
   value: T;
 }
 

@@ -17,9 +17,11 @@ export type AlertAction = 'status' | 'classify' | 'assign' | 'assignToMe' | 'com
 
 /**
  * Tells the outcome; a failure keeps the inputs for "Retry" / "Retry Failed". The flow does not
- * wait for the user to answer the notification.
+ * wait for the user to answer the notification. `many` (a change across tenants) gives the summary
+ * and the report grouped by tenant, even for a single item.
  */
-export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>): void {
+export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed: string[]) => Promise<void>,
+  many?: { summary: string; report: () => string }): void {
   const failed = results.filter(r => r.outcome === 'failed');
   for (const r of failed) {
     ui.log.warn(`${what}: "${r.title}" (${r.id}) failed: ${r.reason}`);
@@ -31,7 +33,7 @@ export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed
     ui.log.error(`${what}: retry failed: ${error?.message ?? error}`);
     void ui.notify('error', `${what}: ${safeLabel(error?.message ?? error, 500)}`);
   });
-  if (results.length === 1) {
+  if (results.length === 1 && !many) {
     const [r] = results;
     if (r.outcome !== 'failed') {
       ui.status(`$(check) ${what}: "${safeLabel(r.title, 60)}" ${r.outcome}.`);
@@ -47,9 +49,9 @@ export function tell(ui: Ui, what: string, results: ItemResult[], retry: (failed
     return;
   }
   const actions = failed.length ? ['Show Report', 'Retry Failed'] : ['Show Report'];
-  void ui.notify(failed.length ? 'warning' : 'info', `${what}: ${summarize(results)}.`, ...actions).then(choice => {
+  void ui.notify(failed.length ? 'warning' : 'info', `${what}: ${many?.summary ?? summarize(results)}.`, ...actions).then(choice => {
     if (choice === 'Show Report') {
-      void ui.showReport(reportMarkdown(what, results, new Date()));
+      void ui.showReport(many ? many.report() : reportMarkdown(what, results, new Date()));
     } else if (choice === 'Retry Failed') {
       void runRetry(failed.map(r => r.id));
     }
@@ -69,13 +71,15 @@ export async function pickControls(ui: Ui, loaded: SecureScoreControlProfile[]):
   return picked.length ? picked : cancel();
 }
 
-export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfile[], previous?: ControlStateChange): Promise<ControlStateChange> {
-  const current = profiles.length === 1 ? currentControlState(profiles[0]) : undefined;
+/** `customers`: the same action in that many customers, whose current states differ (none is offered as "current"). */
+export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfile[], previous?: ControlStateChange, customers?: number): Promise<ControlStateChange> {
+  const one = profiles.length === 1 && customers === undefined ? profiles[0] : undefined;
+  const current = one && currentControlState(one);
   const state = await required(ui.pick(CONTROL_STATES.map(value => ({
     label: controlStateName(value), description: value, value,
     detail: value === current ? 'current state' : value === 'Ignored' ? 'earns no points; the action leaves the list' : value === 'Default' ? 'back to the list of actions to take' : 'earns the points without Microsoft measuring the configuration',
     picked: value === (previous?.state ?? current),
-  })), { title: `Set State of ${profiles.length === 1 ? `"${safeLabel(profiles[0].title, 60)}"` : `${profiles.length} improvement actions`}` }));
+  })), { title: `Set State of ${profiles.length === 1 ? `"${safeLabel(profiles[0].title, 60)}"` : `${profiles.length} improvement actions`}${customers === undefined ? '' : ` in ${customers} customer${customers === 1 ? '' : 's'}`}` }));
   const comment = await required(ui.input({
     title: `${controlStateName(state)}: comment`,
     prompt: state === 'Default' ? 'Optional comment' : 'Why? (required; kept in the control\'s history)',
@@ -85,7 +89,7 @@ export async function askControlChange(ui: Ui, profiles: SecureScoreControlProfi
   const assignedTo = await required(ui.input({
     title: `${controlStateName(state)}: assignee`,
     prompt: 'Optional: who owns this (user principal name or e-mail); leave empty for nobody',
-    value: previous?.assignedTo ?? (profiles.length === 1 ? profiles[0].controlStateUpdates?.at(-1)?.assignedTo ?? '' : ''),
+    value: previous?.assignedTo ?? one?.controlStateUpdates?.at(-1)?.assignedTo ?? '',
     validate: text => assigneeProblem(text),
   }));
   return { state, comment, assignedTo };

@@ -23,11 +23,35 @@ class Reports implements vscode.TextDocumentContentProvider {
 
 type Item<T> = vscode.QuickPickItem & { value: T };
 
+/** Choices as quick pick items, with a separator where a group (a tenant) begins. */
 function items<T>(choices: Choice<T>[]): Item<T>[] {
-  return choices.map(c => ({ label: c.label, description: c.description, detail: c.detail, picked: c.picked, value: c.value }));
+  const out: Item<T>[] = [];
+  let group: string | undefined;
+  for (const c of choices) {
+    if (c.group !== undefined && c.group !== group) {
+      out.push({ label: c.group, kind: vscode.QuickPickItemKind.Separator } as Item<T>);
+    }
+    group = c.group;
+    out.push({ label: c.label, description: c.description, detail: c.detail, picked: c.picked, value: c.value });
+  }
+  return out;
 }
 
+const isChoice = <T>(item: Item<T>) => item.kind !== vscode.QuickPickItemKind.Separator;
+
+const shared = new WeakMap<vscode.LogOutputChannel, { ui: Ui; registration: vscode.Disposable }>();
+
+/** One UI per log for every command file: one report provider for the scheme, one report numbering. */
 export function vscodeUi(log: vscode.LogOutputChannel): { ui: Ui; registration: vscode.Disposable } {
+  let made = shared.get(log);
+  if (!made) {
+    made = createUi(log);
+    shared.set(log, made);
+  }
+  return made;
+}
+
+function createUi(log: vscode.LogOutputChannel): { ui: Ui; registration: vscode.Disposable } {
   const reports = new Reports();
   const ui: Ui = {
     async pick<T>(choices: Choice<T>[], options: PickOptions) {
@@ -36,7 +60,7 @@ export function vscodeUi(log: vscode.LogOutputChannel): { ui: Ui; registration: 
     },
     async pickMany<T>(choices: Choice<T>[], options: PickOptions) {
       const picked = await vscode.window.showQuickPick(items(choices), { title: options.title, placeHolder: options.placeholder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true });
-      return picked?.map(p => p.value);
+      return picked?.filter(isChoice).map(p => p.value);
     },
     input(options: InputOptions) {
       return Promise.resolve(vscode.window.showInputBox({ title: options.title, prompt: options.prompt, value: options.value, validateInput: options.validate, ignoreFocusOut: true }));

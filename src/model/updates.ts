@@ -224,9 +224,14 @@ export function summarize(results: ItemResult[]): string {
   return parts.join(', ');
 }
 
+/** Text made safe for a Markdown table cell or heading: no table breaks, markup or HTML. */
+export function escapeCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>[\]`*_]/g, c => `\\${c}`);
+}
+
 /** A Markdown report of a bulk change, one row per item. Graph strings are escaped for tables. */
 export function reportMarkdown(title: string, results: ItemResult[], when: Date): string {
-  const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>[\]`*_]/g, c => `\\${c}`);
+  const cell = escapeCell;
   const lines = [
     `# ${cell(title)}`, '', `${summarize(results)} — ${when.toISOString().replace('T', ' ').slice(0, 16)} UTC`, '',
     '| Item | Id | Result | Reason |', '|---|---|---|---|',

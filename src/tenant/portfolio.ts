@@ -55,6 +55,8 @@ export class Portfolio {
   private fetcher?: PortfolioFetcher;
   private running?: AbortController;
   private choices: Choices = { added: [], hidden: [] };
+  /** Reads include points per category (the portfolio panel is open). */
+  private categories = false;
   private readonly listeners = new Set<() => void>();
   progress?: Progress;
   /** Discovery failed as a whole (no customers could be read). */
@@ -98,7 +100,7 @@ export class Portfolio {
     const hidden = new Set(this.choices.hidden.map(c => c.tenantId));
     const saved = source && this.storage?.get<Saved>(KEY_PREFIX + source.key);
     const cache = PortfolioCache.fromJSON(saved?.cache);
-    this.fetcher = source && new PortfolioFetcher({ graphFor: source.graphFor, cloud: source.cloud, clientId: source.clientId, cache, maxInFlight: this.options.maxInFlight(), now: this.options.now });
+    this.fetcher = source && this.makeFetcher(source, cache);
     const now = (this.options.now ?? Date.now)();
     for (const customer of Array.isArray(saved?.customers) ? saved.customers : []) {
       if (typeof customer?.tenantId !== 'string' || hidden.has(customer.tenantId.toLowerCase())) {
@@ -230,6 +232,48 @@ export class Portfolio {
   private async save(source: PortfolioSource, choices: Choices): Promise<void> {
     this.choices = choices;
     await this.storage?.update(CHOICES_PREFIX + source.key, choices);
+  }
+
+  /**
+   * The portfolio panel's heatmap needs points per category: while it is open (`on`), every read
+   * asks for them too, and turning it on reads the customers whose posture lacks them (their
+   * cached rows show meanwhile). Off again, reads go back to what the Customers view shows.
+   */
+  readCategories(on: boolean): Promise<void> {
+    if (on === this.categories) {
+      return on && !this.running ? this.refresh(false) : Promise.resolve();
+    }
+    this.categories = on;
+    if (this.source && this.fetcher) {
+      this.fetcher = this.makeFetcher(this.source, this.fetcher.cache);
+    }
+    return on ? this.refresh(false) : Promise.resolve();
+  }
+
+  get readsCategories(): boolean {
+    return this.categories;
+  }
+
+  private makeFetcher(source: PortfolioSource, cache: PortfolioCache): PortfolioFetcher {
+    return new PortfolioFetcher({
+      graphFor: source.graphFor, cloud: source.cloud, clientId: source.clientId, cache, maxInFlight: this.options.maxInFlight(), now: this.options.now, categories: this.categories,
+    });
+  }
+
+  /** Resolves once no read is running (at once when none is). */
+  whenIdle(): Promise<void> {
+    return new Promise(resolve => {
+      if (!this.running) {
+        resolve();
+        return;
+      }
+      const sub = this.onDidChange(() => {
+        if (!this.running) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
   }
 
   cancel(): void {

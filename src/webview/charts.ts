@@ -39,7 +39,7 @@ export function readPalette(): Palette {
 export const paletteKey = (p: Palette) => JSON.stringify(p);
 
 /** A colour with an alpha channel, whatever notation the theme used. */
-function withAlpha(color: string, alpha: number): string {
+export function withAlpha(color: string, alpha: number): string {
   const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
   if (hex) {
     let h = hex[1];

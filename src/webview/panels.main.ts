@@ -7,8 +7,9 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import type { Chart } from 'chart.js';
 import '../../media/webview/panels.css';
 import { chartPng, createChart, formatValue, paletteKey, readPalette, type Palette } from './charts';
+import { drawSparkline, heatLevel, heatmapPng } from './heatmap';
 import {
-  chartTable, toCsv, type ChartCard, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type Range, type ValueKind,
+  chartTable, toCsv, type ChartCard, type Heatmap, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type PortfolioSort, type Range, type ValueKind,
 } from './protocol';
 
 interface VsCodeApi {
@@ -102,6 +103,9 @@ function render(): void {
   if (model.notices.length) {
     app.append(el('div', { className: 'notices', attrs: { role: 'status' } }, model.notices.map(n => el('p', { text: n }))));
   }
+  if (model.heatmap) {
+    app.append(heatmapCard(model.heatmap));
+  }
   for (const card of model.cards) {
     app.append(chartCard(card));
   }
@@ -148,35 +152,17 @@ function toolbar(model: PanelModel): HTMLElement {
 }
 
 function chartCard(card: ChartCard): HTMLElement {
-  const tableShown = state.tables?.includes(card.id) ?? false;
   const section = el('section', { className: 'card', attrs: { 'data-card': card.id, 'aria-labelledby': `title-${card.id}` } });
   const tools = el('div', { className: 'card-tools' });
-  const toggle = document.createElement('vscode-checkbox');
-  toggle.toggle = true;
-  toggle.label = 'Table';
-  toggle.checked = tableShown;
-  toggle.setAttribute('data-focus', `table-${card.id}`);
-  toggle.setAttribute('data-role', 'table-toggle');
   // A year of days is hundreds of rows per table: a table is built only once it is shown.
   const tableBox = el('div', { className: 'table-box' });
-  tableBox.hidden = !tableShown;
   const showTable = (shown: boolean) => {
     if (shown && !tableBox.firstChild) {
       tableBox.append(chartTableElement(card));
     }
     tableBox.hidden = !shown;
   };
-  toggle.addEventListener('change', () => {
-    const tables = new Set(state.tables ?? []);
-    if (toggle.checked) {
-      tables.add(card.id);
-    } else {
-      tables.delete(card.id);
-    }
-    state = { ...state, tables: [...tables] };
-    saveState();
-    showTable(toggle.checked);
-  });
+  const { toggle, shown: tableShown } = tableToggle(card.id, showTable);
   tools.append(toggle);
   tools.append(button('Export PNG', () => exportPng(card), { 'data-role': 'export-png', 'data-focus': `png-${card.id}` }));
   tools.append(button('Export CSV', () => exportCsv(card.id, chartTable(card.chart)), { 'data-role': 'export-csv', 'data-focus': `csv-${card.id}` }));
@@ -199,6 +185,105 @@ function chartCard(card: ChartCard): HTMLElement {
     section.append(el('p', { className: 'card-link' }, [button(card.link.label, () => post({ type: 'openPanel', panel }), { 'data-open': panel, 'data-focus': `open-${panel}` })]));
   }
   return section;
+}
+
+/** A Table toggle whose state is kept per card id across redraws and reloads. */
+function tableToggle(id: string, onChange: (shown: boolean) => void): { toggle: HTMLElement; shown: boolean } {
+  const shown = state.tables?.includes(id) ?? false;
+  const toggle = document.createElement('vscode-checkbox');
+  toggle.toggle = true;
+  toggle.label = 'Table';
+  toggle.checked = shown;
+  toggle.setAttribute('data-focus', `table-${id}`);
+  toggle.setAttribute('data-role', 'table-toggle');
+  toggle.addEventListener('change', () => {
+    const tables = new Set(state.tables ?? []);
+    if (toggle.checked) {
+      tables.add(id);
+    } else {
+      tables.delete(id);
+    }
+    state = { ...state, tables: [...tables] };
+    saveState();
+    onChange(toggle.checked);
+  });
+  return { toggle, shown };
+}
+
+const SORT_LABELS: Partial<Record<PortfolioSort, string>> = { name: 'Customer', score: 'Score', change30: '30 days' };
+const signedText = (n: number | null) => formatValue(n, 'signed');
+
+/** Customers × categories: each cell's text says its percent (or why there is none); colour only repeats it. */
+function heatmapCard(heatmap: Heatmap): HTMLElement {
+  const section = el('section', { className: 'card heatmap-card', attrs: { 'data-card': heatmap.id, 'aria-labelledby': `title-${heatmap.id}` } });
+  const tableBox = el('div', { className: 'table-box' });
+  const showTable = (shown: boolean) => {
+    if (shown && !tableBox.firstChild) {
+      tableBox.append(table(`${heatmap.title}: numbers`, heatmap.table.columns.map(c => c.label), heatmap.table.rows.map(cells => ({ cells })), heatmap.table.columns.map(c => c.kind)));
+    }
+    tableBox.hidden = !shown;
+  };
+  const { toggle, shown } = tableToggle(heatmap.id, showTable);
+  const tools = el('div', { className: 'card-tools' }, [
+    toggle,
+    button('Export PNG', () => post({ type: 'save', format: 'png', name: heatmap.id, data: heatmapPng(heatmap, palette, signedText) }), { 'data-role': 'export-png', 'data-focus': `png-${heatmap.id}` }),
+    button('Export CSV', () => exportCsv(heatmap.id, { header: heatmap.table.columns.map(c => c.label), rows: heatmap.table.rows }), { 'data-role': 'export-csv', 'data-focus': `csv-${heatmap.id}` }),
+  ]);
+  section.append(el('div', { className: 'card-header' }, [el('h2', { text: heatmap.title, attrs: { id: `title-${heatmap.id}` } }), tools]));
+  if (heatmap.summary) {
+    section.append(el('p', { className: 'summary', text: heatmap.summary }));
+  }
+  if (heatmap.empty) {
+    section.append(el('p', { className: 'empty', text: heatmap.empty }));
+  } else {
+    const sortHeader = (sort: PortfolioSort, label: string, numeric: boolean) => {
+      const active = heatmap.sort === sort;
+      const th = el('th', { attrs: { scope: 'col', class: numeric ? 'num' : '', 'aria-sort': active ? (heatmap.descending ? 'descending' : 'ascending') : 'none' } });
+      const b = el('button', {
+        className: 'link sort', text: `${label}${active ? (heatmap.descending ? ' ▼' : ' ▲') : ''}`,
+        attrs: { type: 'button', 'data-sort': sort, 'data-focus': `sort-${sort}`, title: `Sort by ${label.toLowerCase()}` },
+      });
+      // The same header again turns the order around; another starts ascending (worst first).
+      b.addEventListener('click', () => post({ type: 'setSort', sort, descending: active ? !heatmap.descending : false }));
+      th.append(b);
+      return th;
+    };
+    const head = el('tr', {}, [
+      sortHeader('name', SORT_LABELS.name!, false),
+      sortHeader('score', SORT_LABELS.score!, true),
+      ...heatmap.categories.map(c => sortHeader(c as PortfolioSort, c, true)),
+      sortHeader('change30', SORT_LABELS.change30!, true),
+      el('th', { text: 'Trend', attrs: { scope: 'col' } }),
+    ]);
+    const body = el('tbody');
+    for (const row of heatmap.rows) {
+      const name = el('th', { attrs: { scope: 'row', 'data-tenant': row.tenantId } }, [el('span', { className: 'customer-name', text: row.name })]);
+      if (row.note) {
+        name.append(el('span', { className: 'customer-note', text: row.note }));
+      }
+      const score = el('td', { className: `num heat heat-${heatLevel(row.score)}`, text: formatValue(row.score, 'percent'), attrs: { title: `${row.points} points` } });
+      const cells = row.cells.map((cell, i) => el('td', {
+        className: `num heat heat-${heatLevel(cell.percent)}`, text: cell.text, attrs: { title: cell.title, 'data-category': heatmap.categories[i] },
+      }));
+      const change = el('td', { className: 'num', text: signedText(row.change30) });
+      const canvas = el('canvas', { className: 'sparkline', attrs: { role: 'img', 'aria-label': `Secure Score over 30 days: ${formatValue(row.trend[0], 'percent')} to ${formatValue(row.trend[row.trend.length - 1], 'percent')}` } });
+      canvas.dataset.trend = row.trend.join(',');
+      body.append(el('tr', { attrs: { 'data-tenant': row.tenantId } }, [name, score, ...cells, change, el('td', { className: 'trend' }, [canvas])]));
+    }
+    const grid = el('table', { className: 'heatmap' }, [el('caption', { className: 'visually-hidden', text: heatmap.title }), el('thead', {}, [head]), body]);
+    section.append(el('div', { className: 'heatmap-box' }, [grid]));
+  }
+  showTable(shown);
+  section.append(tableBox);
+  return section;
+}
+
+/** Every row's trend line, in the theme's colours (again on a theme change). */
+function drawSparklines(): void {
+  app.querySelectorAll<HTMLCanvasElement>('canvas.sparkline').forEach(canvas => {
+    const values = (canvas.dataset.trend ?? '').split(',').filter(Boolean).map(Number).filter(Number.isFinite);
+    drawSparkline(canvas, values, palette);
+  });
 }
 
 function chartTableElement(card: ChartCard): HTMLTableElement {
@@ -307,6 +392,7 @@ function drawCharts(): void {
   }
   destroyCharts();
   palette = readPalette();
+  drawSparklines();
   const inView = (card: ChartCard) => {
     const box = canvasOf(card)?.getBoundingClientRect();
     return !!box && box.bottom > 0 && box.top < window.innerHeight;

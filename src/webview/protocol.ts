@@ -2,7 +2,7 @@
 // these types: the host builds a PanelModel from Graph's numbers, the page only draws it. The
 // page never fetches anything; every string in a model is shown as text (textContent), never HTML.
 
-export const PANEL_KINDS = ['secureScore', 'partner', 'whatChanged', 'whatIf', 'honesty'] as const;
+export const PANEL_KINDS = ['secureScore', 'partner', 'whatChanged', 'whatIf', 'honesty', 'portfolio'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 export const RANGES = ['7', '30', '90', 'all'] as const;
@@ -84,7 +84,50 @@ export interface ListTable {
   empty: string;
 }
 
-export type ToolbarAction = 'pickDays' | 'exportHistory' | 'importHistory' | 'refresh' | 'showAllCategories' | 'planControls';
+export type ToolbarAction = 'pickDays' | 'exportHistory' | 'importHistory' | 'refresh' | 'showAllCategories' | 'planControls' | 'refreshCustomers' | 'exportPortfolioReport';
+
+/** What the portfolio heatmap can be sorted by: a customer's name, score, 30-day change, or a category's percent. */
+export const PORTFOLIO_SORTS = ['name', 'score', 'change30', 'Identity', 'Data', 'Device', 'Apps', 'Infrastructure'] as const;
+export type PortfolioSort = (typeof PORTFOLIO_SORTS)[number];
+
+/** One category of one customer: percent of the category's maximum, or why there is none. */
+export interface HeatCell {
+  /** 0–100; null when the maximum is unknown, the category has no controls, or it is not read yet. */
+  percent: number | null;
+  /** What the cell says: "58%", "max unknown", "reading…". */
+  text: string;
+  /** The cell's tooltip: points of maximum, or the caveat. */
+  title: string;
+}
+
+export interface HeatRow {
+  tenantId: string;
+  /** The customer's name: a Graph string, shown only as text. */
+  name: string;
+  /** Secure Score percent. */
+  score: number;
+  points: string;
+  change30: number | null;
+  /** One per category of the heatmap, in its order. */
+  cells: HeatCell[];
+  /** Percent per day, oldest first (up to 31 days): the sparkline. */
+  trend: number[];
+  /** Stale data, categories not readable: a line under the name. */
+  note?: string;
+}
+
+/** Customers × categories; the table (Table toggle, Export CSV) holds the same numbers. */
+export interface Heatmap {
+  id: string;
+  title: string;
+  summary?: string;
+  empty?: string;
+  categories: string[];
+  rows: HeatRow[];
+  sort: PortfolioSort;
+  descending: boolean;
+  table: { columns: Column[]; rows: Cell[][] };
+}
 
 export interface PanelViewState {
   kind: PanelKind;
@@ -94,6 +137,9 @@ export interface PanelViewState {
   to?: string;
   /** The category the Secure Score panel was opened for. */
   category?: string;
+  /** The portfolio heatmap's order. */
+  sort?: PortfolioSort;
+  descending?: boolean;
 }
 
 export interface PanelModel {
@@ -107,6 +153,8 @@ export interface PanelModel {
   notices: string[];
   cards: ChartCard[];
   lists: ListTable[];
+  /** The portfolio panel's customers × categories, drawn before the cards. */
+  heatmap?: Heatmap;
 }
 
 // ---- Host -> page -----------------------------------------------------------------------------
@@ -134,13 +182,15 @@ export type PageMessage =
   | { type: 'revealControl'; id: string }
   | { type: 'setPlanned'; id: string; planned: boolean }
   | { type: 'save'; format: 'png' | 'csv'; name: string; data: string }
+  | { type: 'setSort'; sort: PortfolioSort; descending: boolean }
   | { type: 'cspViolation'; directive: string; blocked: string };
 
 export const isPanelKind = (value: unknown): value is PanelKind => typeof value === 'string' && (PANEL_KINDS as readonly string[]).includes(value);
+export const isPortfolioSort = (value: unknown): value is PortfolioSort => typeof value === 'string' && (PORTFOLIO_SORTS as readonly string[]).includes(value);
 export const isRange = (value: unknown): value is Range => typeof value === 'string' && (RANGES as readonly string[]).includes(value);
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ACTIONS: ToolbarAction[] = ['pickDays', 'exportHistory', 'importHistory', 'refresh', 'showAllCategories', 'planControls'];
+const ACTIONS: ToolbarAction[] = ['pickDays', 'exportHistory', 'importHistory', 'refresh', 'showAllCategories', 'planControls', 'refreshCustomers', 'exportPortfolioReport'];
 const short = (value: unknown, max: number): value is string => typeof value === 'string' && value.length <= max;
 
 /** Checks a message from the page before the host acts on it (the page is not trusted either). */
@@ -167,6 +217,8 @@ export function parsePageMessage(raw: unknown): PageMessage | undefined {
     case 'save':
       return (m.format === 'png' || m.format === 'csv') && short(m.name, 100) && short(m.data, 20_000_000)
         ? { type: 'save', format: m.format, name: m.name, data: m.data } : undefined;
+    case 'setSort':
+      return isPortfolioSort(m.sort) && typeof m.descending === 'boolean' ? { type: 'setSort', sort: m.sort, descending: m.descending } : undefined;
     case 'cspViolation':
       return { type: 'cspViolation', directive: String(m.directive).slice(0, 100), blocked: String(m.blocked).slice(0, 300) };
     default:
@@ -189,6 +241,12 @@ export function parseViewState(raw: unknown, kind: PanelKind): PanelViewState {
   }
   if (short(m.category, 40) && m.category) {
     state.category = m.category;
+  }
+  if (isPortfolioSort(m.sort)) {
+    state.sort = m.sort;
+  }
+  if (typeof m.descending === 'boolean') {
+    state.descending = m.descending;
   }
   return state;
 }

@@ -28,7 +28,7 @@ export interface LoggedRequest {
   inBatch: boolean;
   fault?: string;
   clientId?: string;
-  /** `tid` of the bearer token: the tenant whose data Graph answered with. */
+  /** The tenant of the token the request carried. */
   tenantId?: string;
   body?: unknown;
 }

@@ -7,4 +7,5 @@ export const PANEL_COMMANDS: Record<PanelKind, string> = {
   whatChanged: 'securityPosture.showWhatChanged',
   whatIf: 'securityPosture.showWhatIf',
   honesty: 'securityPosture.showHonestyMeter',
+  portfolio: 'securityPosture.showPortfolio',
 };

@@ -5,6 +5,7 @@ import type { Choice, InputOptions, PickOptions, Severity, Ui } from '../../src/
 
 export type Answer =
   | { pick: string }
+  /** Labels of grouped choices come as `group › label`, so a test can tell two tenants' items apart. */
   | { pickMany: (labels: string[]) => string[] }
   | { input: string }
   | { confirm: boolean }
@@ -71,14 +72,15 @@ export class ScriptedUi implements Ui {
   }
 
   async pickMany<T>(choices: Choice<T>[], options: PickOptions): Promise<T[] | undefined> {
-    this.record({ kind: 'pickMany', text: options.title, choices: choices.map(c => `${c.picked ? '[x]' : '[ ]'} ${c.label}`) });
+    const name = (c: Choice<T>) => (c.group === undefined ? c.label : `${c.group} › ${c.label}`);
+    this.record({ kind: 'pickMany', text: options.title, choices: choices.map(c => `${c.picked ? '[x]' : '[ ]'} ${name(c)}`) });
     const answer = this.take('pickMany');
     if ('dismiss' in answer) {
       return undefined;
     }
     assert.ok('pickMany' in answer, `expected a pickMany answer for "${options.title}"`);
-    const labels = answer.pickMany(choices.map(c => c.label));
-    return choices.filter(c => labels.includes(c.label)).map(c => c.value);
+    const labels = answer.pickMany(choices.map(name));
+    return choices.filter(c => labels.includes(name(c))).map(c => c.value);
   }
 
   async input(options: InputOptions): Promise<string | undefined> {

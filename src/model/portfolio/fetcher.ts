@@ -176,7 +176,8 @@ export class PortfolioFetcher {
       }
       const cached = this.cache.get(customer.tenantId);
       const age = cached ? this.now() - cached.fetchedAt : Infinity;
-      const fresh = age < this.maxAgeMs && !run.force;
+      // A posture read without the categories the panel now asks for is read again, however young.
+      const fresh = age < this.maxAgeMs && !run.force && (!this.options.categories || cached!.posture.categories !== undefined);
       if (cached) {
         emit({ customer, status: 'cached', posture: cached.posture, fetchedAt: cached.fetchedAt, ageMs: age, stale: !fresh, reason: rowReason(customer, cached.posture) });
       }

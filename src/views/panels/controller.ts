@@ -76,6 +76,9 @@ export class PanelController implements vscode.Disposable {
       }),
     );
     for (const descriptor of descriptors) {
+      if (descriptor.watch) {
+        this.subscriptions.push(toDisposable(descriptor.watch(() => this.updateWhere(d => d === descriptor))));
+      }
       this.subscriptions.push(vscode.window.registerWebviewPanelSerializer(descriptor.viewType, {
         deserializeWebviewPanel: async (panel, saved) => {
           const state = parseViewState((saved as PageState | undefined)?.viewState, descriptor.kind);
@@ -141,6 +144,10 @@ export class PanelController implements vscode.Disposable {
     panel.webview.options = this.webviewOptions();
     panel.iconPath = this.icon;
     panel.webview.html = this.html(panel.webview, descriptor);
+    const held = descriptor.attach?.();
+    if (held) {
+      instance.subscriptions.push(toDisposable(held));
+    }
     instance.subscriptions.push(
       panel.webview.onDidReceiveMessage(raw => {
         const message = parsePageMessage(raw);
@@ -223,6 +230,10 @@ export class PanelController implements vscode.Disposable {
       case 'setPlanned':
         await this.sources.setPlanned(message.id, message.planned);
         return;
+      case 'setSort':
+        instance.state = { ...instance.state, sort: message.sort, descending: message.descending };
+        this.schedule(instance, 0);
+        return;
       case 'save':
         await this.save(instance, message.format, message.name, message.data);
         return;
@@ -264,6 +275,12 @@ export class PanelController implements vscode.Disposable {
         return;
       case 'refresh':
         await this.sources.store.refresh();
+        return;
+      case 'refreshCustomers':
+        await vscode.commands.executeCommand('securityPosture.refreshCustomers');
+        return;
+      case 'exportPortfolioReport':
+        await vscode.commands.executeCommand('securityPosture.exportPortfolioReport');
         return;
       case 'showAllCategories':
         instance.state = { ...instance.state, category: undefined };
@@ -319,7 +336,9 @@ export class PanelController implements vscode.Disposable {
 
   private updateWhere(match: (d: PanelDescriptor) => boolean): void {
     for (const instance of this.instances.values()) {
-      if (match(instance.descriptor)) {
+      // A post already due reads the newest data: a stream of changes (customers answering one
+      // by one) redraws every 50 ms instead of waiting for the stream to pause.
+      if (match(instance.descriptor) && !instance.timer) {
         this.schedule(instance, 50);
       }
     }
@@ -328,7 +347,10 @@ export class PanelController implements vscode.Disposable {
   /** Batches bursts of changes (one refresh fires several sections) into one model. */
   private schedule(instance: Instance, delay: number): void {
     clearTimeout(instance.timer);
-    instance.timer = setTimeout(() => this.post(instance), delay);
+    instance.timer = setTimeout(() => {
+      instance.timer = undefined;
+      this.post(instance);
+    }, delay);
   }
 
   private post(instance: Instance): void {

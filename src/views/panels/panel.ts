@@ -28,6 +28,10 @@ export interface PanelDescriptor {
   /** Redraw when the stored history or the plan changes. */
   usesHistory: boolean;
   usesPlan: boolean;
+  /** Other data the panel follows (the customers portfolio): `redraw` when it changes. */
+  watch?(redraw: () => void): { dispose(): void };
+  /** Called when a panel of this kind is created or restored; disposed with the panel. */
+  attach?(): { dispose(): void };
   build(ctx: PanelContext, state: PanelViewState, extra: { pendingDay?: string }): PanelModel;
 }
 

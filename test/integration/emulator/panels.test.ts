@@ -28,6 +28,11 @@ describe('analytics panels through the HTTPS emulator', function () {
     for (const kind of Object.keys(PANEL_COMMANDS) as PanelKind[]) {
       await vscode.commands.executeCommand(PANEL_COMMANDS[kind]);
       const model = await waitFor(`${kind} model`, () => a.panels.snapshots().find(s => s.kind === kind && s.ready)?.model, 30_000);
+      if (kind === 'portfolio') {
+        // Customers stream in (notices say how far): the sample suite checks its rows.
+        assert.ok(model.heatmap, 'the portfolio panel draws a heatmap, not chart cards');
+        continue;
+      }
       assert.ok(model.cards.length > 0, kind);
       for (const card of model.cards) {
         assert.equal(card.empty, undefined, `${kind}/${card.id} has data`);
