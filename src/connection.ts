@@ -220,6 +220,22 @@ export class Connection implements vscode.Disposable {
     return this.customer;
   }
 
+  /**
+   * A context for one customer's tenant that the views do not show (a posture plan across
+   * customers): its own credential, the same per-tenant cache as opening it. The caller disposes it.
+   */
+  customerContext(tenantId: string, name: string): TenantContext {
+    const home = this.home;
+    const connection = this.customerConnection?.(tenantId);
+    if (!home || !connection) {
+      throw new PostureError('signIn', 'This sign-in cannot reach customer tenants: sign in as a partner user (VS Code or device code) or with a multi-tenant app.');
+    }
+    return new TenantContext({
+      key: `${home.key}/customer/${tenantId.toLowerCase()}`, tenantId: tenantId.toLowerCase(), displayName: name, cloud: home.cloud, user: home.user, sample: home.sample,
+      ...connection, scopesFor: this.scopesFor(), log: graphLogger(this.log), cache: this.context.globalState,
+    });
+  }
+
   /** Back to the tenant signed in to. */
   showHome(): void {
     if (this.customer) {

@@ -237,7 +237,7 @@ export function activate(context: vscode.ExtensionContext): SecurityPostureApi |
     ...registerOpenCommands(services),
     ...registerPanelCommands(services),
     ...registerUpdateCommands(services),
-    ...registerPostureCommands(services),
+    ...registerPostureCommands(services, portfolio),
     ...registerQueryCommands(services, queries),
     ...registerRawDataCommands(services),
     ...registerReportCommands(services),

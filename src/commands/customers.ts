@@ -1,10 +1,11 @@
 // The Customers view's commands: refresh (with progress on the view and Cancel), sort, filter,
-// open a customer's tenant in the four posture views and come back, and the admin-consent link
-// of a customer whose tenant has not consented to the app.
+// open a customer's tenant in the four posture views and come back, the admin-consent link
+// of a customer whose tenant has not consented to the app, and the user's own list: customers
+// added by tenant id (app-only multi-tenant apps without GDAP) and hidden ones.
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
 import { safeLabel } from '../model/format';
-import { CUSTOMER_SORTS, progressText } from '../model/portfolio';
+import { CUSTOMER_SORTS, isTenantId, progressText } from '../model/portfolio';
 import type { Portfolio } from '../tenant/portfolio';
 import type { CustomersProvider } from '../views/customersView';
 import { entityOf, type Node } from '../views/node';
@@ -20,9 +21,29 @@ export function registerCustomerCommands(s: Services, portfolio: Portfolio, prov
     return run;
   };
   const describe = () => {
-    view.description = [provider.state.filter ? `filter: ${safeLabel(provider.state.filter, 40)}` : '', CUSTOMER_SORTS.find(x => x.value === provider.state.sort)!.label].filter(Boolean).join(' · ');
+    const hidden = portfolio.connected ? portfolio.hidden.length : 0;
+    view.description = [provider.state.filter ? `filter: ${safeLabel(provider.state.filter, 40)}` : '', CUSTOMER_SORTS.find(x => x.value === provider.state.sort)!.label,
+      hidden ? `${hidden} hidden` : ''].filter(Boolean).join(' · ');
     view.message = portfolio.progress ? `Reading customers: ${progressText(portfolio.progress)}` : portfolio.warnings.length ? `Partly listed: ${safeLabel(portfolio.warnings.join(' '), 300)}` : undefined;
     void vscode.commands.executeCommand('setContext', 'securityPosture.customersRunning', portfolio.isRunning);
+    void vscode.commands.executeCommand('setContext', 'securityPosture.portfolioConnected', portfolio.connected);
+    void vscode.commands.executeCommand('setContext', 'securityPosture.customersHidden', portfolio.connected && portfolio.hidden.length > 0);
+  };
+  const requireConnected = () => {
+    if (!portfolio.connected) {
+      connect();
+    }
+    if (!portfolio.connected) {
+      throw new PostureError('signIn', 'Customers need a partner sign-in (VS Code or device code) or a multi-tenant app (client secret or certificate); nothing was changed.');
+    }
+  };
+  /** Tenant ids a command was given: a row, the rows selected with it, a tenant id or a list of them. */
+  const tenantIdsOf = (target: unknown, selected: unknown): string[] => {
+    const all = Array.isArray(selected) && selected.length ? selected : Array.isArray(target) ? target : [target];
+    return all.flatMap(t => {
+      const entity = entityOf(t);
+      return entity?.kind === 'portfolioCustomer' ? [entity.customer.customer.tenantId] : typeof t === 'string' && isTenantId(t) ? [t.trim().toLowerCase()] : [];
+    });
   };
   const readable = () => portfolio.customers.filter(r => r.posture?.percent !== undefined);
   const connect = () => {
@@ -101,6 +122,66 @@ export function registerCustomerCommands(s: Services, portfolio: Portfolio, prov
     }),
     registerCommand(s, 'securityPosture.backToMyTenant', async () => {
       s.connection.showHome();
+    }),
+    registerCommand(s, 'securityPosture.addCustomer', async (tenantArg?: unknown, nameArg?: unknown) => {
+      requireConnected();
+      const tenantId = typeof tenantArg === 'string' ? tenantArg : await vscode.window.showInputBox({
+        title: 'Add Customer by Tenant ID',
+        prompt: 'The customer\'s tenant id (a GUID from its Entra admin center, Overview). For a multi-tenant app consented there, or a customer GDAP does not list.',
+        placeHolder: '00000000-0000-0000-0000-000000000000',
+        ignoreFocusOut: true,
+        validateInput: value => (value.trim() === '' || isTenantId(value) ? undefined : 'A tenant id is a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47.'),
+      });
+      if (!tenantId?.trim()) {
+        return undefined;
+      }
+      const name = typeof nameArg === 'string' ? nameArg : typeof tenantArg === 'string' ? undefined : await vscode.window.showInputBox({
+        title: 'Add Customer by Tenant ID', prompt: 'A name for the row (optional; Enter keeps the tenant id)', ignoreFocusOut: true,
+      });
+      const added = await portfolio.addCustomer(tenantId, name);
+      if (!added) {
+        void vscode.window.showInformationMessage(`${safeLabel(portfolio.get(tenantId)?.customer.name ?? tenantId.trim(), 80)} is already in the Customers view.`);
+        return tenantId.trim().toLowerCase();
+      }
+      describe();
+      // Its row, or the reason it cannot be read, comes with this read (only stale customers are read again).
+      await refresh(false);
+      return tenantId.trim().toLowerCase();
+    }),
+    registerCommand(s, 'securityPosture.hideCustomer', async (target?: unknown, selected?: unknown) => {
+      requireConnected();
+      let ids = tenantIdsOf(target, selected);
+      if (ids.length === 0) {
+        const picks = await vscode.window.showQuickPick(portfolio.customers.map(r => ({
+          label: safeLabel(r.customer.name || r.customer.tenantId, 120), description: r.customer.tenantId, id: r.customer.tenantId,
+        })), { title: 'Hide Customers', canPickMany: true, matchOnDescription: true, placeHolder: 'Hidden customers are not read or shown until "Show Hidden Customers…"' });
+        ids = picks?.map(p => p.id) ?? [];
+      }
+      if (ids.length) {
+        await portfolio.hideCustomers(ids);
+        describe();
+      }
+      return ids;
+    }),
+    registerCommand(s, 'securityPosture.showHiddenCustomers', async (target?: unknown) => {
+      requireConnected();
+      if (portfolio.hidden.length === 0) {
+        void vscode.window.showInformationMessage('No customer is hidden.');
+        return [];
+      }
+      let ids = tenantIdsOf(target, undefined);
+      if (ids.length === 0) {
+        const picks = await vscode.window.showQuickPick(portfolio.hidden.map(c => ({
+          label: safeLabel(c.name || c.tenantId, 120), description: c.tenantId, id: c.tenantId,
+        })), { title: 'Show Hidden Customers', canPickMany: true, matchOnDescription: true, placeHolder: 'The customers to show (and read) again' });
+        ids = picks?.map(p => p.id) ?? [];
+      }
+      if (ids.length) {
+        await portfolio.unhideCustomers(ids);
+        describe();
+        await refresh(false);
+      }
+      return ids;
     }),
     registerCommand(s, 'securityPosture.openAdminConsent', async (target?: unknown) => {
       const entity = entityOf(target);

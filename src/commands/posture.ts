@@ -11,7 +11,8 @@ import {
   applyCounts, applyPosturePlan, applyResults, exportPosture, formatPlan, hasErrors, loadTenants, parsePosture, planPosture, ruleQueries,
   validatePosture, type PostureApplyResult, type PostureDoc, type PosturePlan,
 } from '../posture';
-import { tenantLoader } from '../tenant/posture';
+import type { Portfolio } from '../tenant/portfolio';
+import { tenantLoader, type PostureCustomers } from '../tenant/posture';
 import { isPostureDocument } from '../views/postureEditor';
 import { registerCommand, type Services } from './command';
 import { writeTarget } from './updates';
@@ -76,12 +77,36 @@ function readChecked(s: Services, document: vscode.TextDocument, what: 'planned'
   return parsed.doc;
 }
 
-async function makePlan(s: Services, doc: PostureDoc): Promise<PosturePlan> {
+/** A partner's customers for `all customers` (or customers named in the file): listed first if the Customers view has not been read yet. */
+async function postureCustomers(s: Services, doc: PostureDoc, portfolio: Portfolio | undefined): Promise<PostureCustomers | undefined> {
+  const source = s.connection.portfolioSource;
+  if (!source || !portfolio || doc.tenants.kind === 'current') {
+    return undefined;
+  }
+  if (!portfolio.connected) {
+    portfolio.connect(source);
+  }
+  if (portfolio.customers.length === 0 && !portfolio.isRunning) {
+    await portfolio.refresh(false);
+  }
+  return { customers: () => portfolio.customers, contextFor: (tenantId, name) => s.connection.customerContext(tenantId, name), cloud: source.cloud, clientId: source.clientId };
+}
+
+async function makePlan(s: Services, doc: PostureDoc, portfolio?: Portfolio): Promise<PosturePlan> {
   const now = new Date();
   const context = s.connection.tenant;
   const queries = ruleQueries(doc, { now, me: context?.user }).map(q => q.query);
-  const tenants = await loadTenants(doc, tenantLoader({ context, store: s.store, pending: s.pending, queries }));
+  const customers = await postureCustomers(s, doc, portfolio);
+  const tenants = await loadTenants(doc, tenantLoader({ context, store: s.store, pending: s.pending, queries, customers }));
   return planPosture(doc, tenants, now);
+}
+
+export const OTHER_TENANT = 'not applied here: Apply changes only the tenant the views show; open this customer from the Customers view to apply its changes';
+
+/** Apply writes only to the tenant the views show: the plan's other tenants are left out, saying how to apply there. */
+function onlyShownTenant(plan: PosturePlan, shown: string | undefined): PosturePlan {
+  const tenants = plan.tenants.map(t => (!t.available || t.tenantId === shown ? t : { available: false as const, target: t.name, reason: OTHER_TENANT }));
+  return { ...plan, tenants, writes: tenants.reduce((n, t) => n + (t.available ? t.counts.change + t.counts.alertChanges : 0), 0) };
 }
 
 /** The confirmation names every tenant with its counts (in the message itself, which every dialog shows) and what is left out. */
@@ -95,14 +120,15 @@ function confirmation(file: string, plan: PosturePlan): { message: string; detai
   };
 }
 
-export function registerPostureCommands(s: Services): vscode.Disposable[] {
+export function registerPostureCommands(s: Services, portfolio?: Portfolio): vscode.Disposable[] {
   const documents = new ReadOnlyDocuments();
 
   const apply = async (document: vscode.TextDocument, only?: Map<string, Set<string>>): Promise<PostureApplyResult | undefined> => {
     refuseUntrusted();
     const doc = readChecked(s, document, 'applied');
-    const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc));
     const context = s.connection.tenant;
+    const plan = onlyShownTenant(await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc, portfolio)),
+      context && (context.tenantId ?? context.key));
     if (plan.writes === 0) {
       void vscode.window.showInformationMessage(`${fileName(document)}: nothing to do; every tenant is in sync with the file${plan.tenants.some(t => !t.available) ? ' (tenants that are not available were left out)' : ''}.`);
       return undefined;
@@ -179,7 +205,7 @@ export function registerPostureCommands(s: Services): vscode.Disposable[] {
       refuseUntrusted();
       const document = await postureDocument(target);
       const doc = readChecked(s, document, 'planned');
-      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc));
+      const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc, portfolio));
       await documents.show(`plan-${fileName(document)}`, formatPlan(plan, 'markdown'));
       return plan;
     }),

@@ -20,11 +20,15 @@ class RefusedCredential implements TokenCredential {
   }
 }
 
-/** Credential and transport for a GraphService that reads one sample customer's tenant, or undefined for a tenant the sample does not have. */
-export function sampleCustomerConnection(engine: GraphEngine, tenantId: string, user: string | null): Required<Pick<GraphServiceOptions, 'credential' | 'transport'>> | undefined {
+/**
+ * Credential and transport for a GraphService that reads one sample customer's tenant. A tenant
+ * the sample does not have (one added by hand) is refused as Entra refuses an unknown tenant.
+ */
+export function sampleCustomerConnection(engine: GraphEngine, tenantId: string, user: string | null): Required<Pick<GraphServiceOptions, 'credential' | 'transport'>> {
   const spec = engine.dataset.customerTenants?.find(c => c.tenantId.toLowerCase() === tenantId.toLowerCase());
   if (!spec) {
-    return undefined;
+    const tokens = new SampleCredential({ tenantId, upn: user, appOnly: false, permissions: [] });
+    return { transport: new SampleTransport(engine, tokens), credential: new RefusedCredential(`invalid_tenant: AADSTS90002: Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`) };
   }
   const tokens = new SampleCredential({
     tenantId: spec.tenantId, upn: user, appOnly: false,

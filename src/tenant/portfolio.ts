@@ -1,11 +1,13 @@
 // The partner's customers as the Customers view shows them: discovery, then each customer's row
 // streaming in as its tenant answers, with progress and cancel. The last portfolio is kept per
-// partner tenant and shown at once (marked with its age) until a refresh replaces it. No vscode.
+// partner tenant and shown at once (marked with its age) until a refresh replaces it. Customers
+// added by tenant id and hidden ones are the user's choice per partner tenant, kept in the same
+// (global, never workspace) storage, so they hold across refreshes and restarts. No vscode.
 import type { Cloud } from '../graph/clouds';
 import type { GraphService } from '../graph/client';
 import { PostureError, errorFromException } from '../graph/errors';
 import {
-  discoverCustomers, PortfolioCache, PortfolioFetcher, type AccessMode, type CustomerResult, type PortfolioCustomer, type Progress, type RunSummary,
+  discoverCustomers, isTenantId, PortfolioCache, PortfolioFetcher, type AccessMode, type CustomerResult, type PortfolioCustomer, type Progress, type RunSummary,
 } from '../model/portfolio';
 import type { CacheStorage } from '../model/store';
 
@@ -27,13 +29,32 @@ interface Saved {
   cache: unknown;
 }
 
+/** A customer the user added or hid, with the name it had then (for "Show Hidden Customers…"). */
+export interface ChosenCustomer {
+  tenantId: string;
+  name?: string;
+}
+
+interface Choices {
+  added: ChosenCustomer[];
+  hidden: ChosenCustomer[];
+}
+
 const KEY_PREFIX = 'securityPosture.portfolio/';
+const CHOICES_PREFIX = 'securityPosture.customerChoices/';
+
+/** Stored choices that are not shaped like ours are dropped, not trusted. */
+function chosen(value: unknown): ChosenCustomer[] {
+  return (Array.isArray(value) ? value : []).flatMap((c: Partial<ChosenCustomer> | undefined) => (c && typeof c.tenantId === 'string' && isTenantId(c.tenantId)
+    ? [{ tenantId: c.tenantId.trim().toLowerCase(), ...(typeof c.name === 'string' && c.name ? { name: c.name } : {}) }] : []));
+}
 
 export class Portfolio {
   private results = new Map<string, CustomerResult>();
   private source?: PortfolioSource;
   private fetcher?: PortfolioFetcher;
   private running?: AbortController;
+  private choices: Choices = { added: [], hidden: [] };
   /** Reads include points per category (the portfolio panel is open). */
   private categories = false;
   private readonly listeners = new Set<() => void>();
@@ -74,12 +95,15 @@ export class Portfolio {
     this.error = undefined;
     this.warnings = [];
     this.progress = undefined;
+    const stored = source && this.storage?.get<Partial<Choices>>(CHOICES_PREFIX + source.key);
+    this.choices = { added: chosen(stored?.added), hidden: chosen(stored?.hidden) };
+    const hidden = new Set(this.choices.hidden.map(c => c.tenantId));
     const saved = source && this.storage?.get<Saved>(KEY_PREFIX + source.key);
     const cache = PortfolioCache.fromJSON(saved?.cache);
     this.fetcher = source && this.makeFetcher(source, cache);
     const now = (this.options.now ?? Date.now)();
     for (const customer of Array.isArray(saved?.customers) ? saved.customers : []) {
-      if (typeof customer?.tenantId !== 'string') {
+      if (typeof customer?.tenantId !== 'string' || hidden.has(customer.tenantId.toLowerCase())) {
         continue;
       }
       const entry = cache.get(customer.tenantId);
@@ -104,7 +128,10 @@ export class Portfolio {
     this.progress = { done: 0, total: this.results.size };
     this.fire();
     try {
-      const discovery = await discoverCustomers(source.partner, { mode: source.mode, now: new Date((this.options.now ?? Date.now)()), names: source.names, signal: controller.signal });
+      const discovery = await discoverCustomers(source.partner, {
+        mode: source.mode, now: new Date((this.options.now ?? Date.now)()), names: source.names, signal: controller.signal,
+        manual: this.choices.added, hidden: this.choices.hidden.map(c => c.tenantId),
+      });
       this.warnings = discovery.warnings.map(w => w.message);
       const known = new Set(discovery.customers.map(c => c.tenantId.toLowerCase()));
       for (const tenantId of [...this.results.keys()].filter(t => !known.has(t))) {
@@ -113,6 +140,10 @@ export class Portfolio {
       this.lastRun = await fetcher.run(discovery.customers, {
         signal: controller.signal, force,
         onCustomer: result => {
+          // Hidden while this run was reading it.
+          if (this.choices.hidden.some(c => c.tenantId === result.customer.tenantId.toLowerCase())) {
+            return;
+          }
           this.results.set(result.customer.tenantId.toLowerCase(), result);
           this.fire();
         },
@@ -134,6 +165,73 @@ export class Portfolio {
       }
       this.fire();
     }
+  }
+
+  /** Customers added by tenant id for this partner tenant. */
+  get added(): readonly ChosenCustomer[] {
+    return this.choices.added;
+  }
+
+  /** Customers hidden for this partner tenant. */
+  get hidden(): readonly ChosenCustomer[] {
+    return this.choices.hidden;
+  }
+
+  /**
+   * Adds a customer by tenant id (an app-only multi-tenant app reads tenants without GDAP); it is
+   * read at the next refresh, with its reason row if it cannot be. A hidden one is shown again.
+   * Returns false when it is already listed.
+   */
+  async addCustomer(tenantId: string, name?: string): Promise<boolean> {
+    const source = this.requireSource();
+    const id = tenantId.trim().toLowerCase();
+    if (!isTenantId(id)) {
+      throw new PostureError('badRequest', `"${tenantId.trim().slice(0, 80)}" is not a tenant id. A tenant id is a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47 (the customer's Entra admin center shows it under Overview). Nothing was added.`);
+    }
+    const wasHidden = this.choices.hidden.some(c => c.tenantId === id);
+    const listed = this.results.has(id) || this.choices.added.some(c => c.tenantId === id);
+    if (listed && !wasHidden) {
+      return false;
+    }
+    const label = name?.trim() || undefined;
+    await this.save(source, {
+      added: listed ? this.choices.added : [...this.choices.added, { tenantId: id, ...(label ? { name: label } : {}) }],
+      hidden: this.choices.hidden.filter(c => c.tenantId !== id),
+    });
+    return true;
+  }
+
+  /** Hides customers at once; they stay hidden across refreshes and restarts until shown again. */
+  async hideCustomers(tenantIds: string[]): Promise<void> {
+    const source = this.requireSource();
+    const ids = new Set(tenantIds.map(t => t.toLowerCase()));
+    const more = [...ids].filter(id => !this.choices.hidden.some(c => c.tenantId === id))
+      .map(id => ({ tenantId: id, name: this.results.get(id)?.customer.name ?? this.choices.added.find(c => c.tenantId === id)?.name }));
+    await this.save(source, { added: this.choices.added, hidden: [...this.choices.hidden, ...chosen(more)] });
+    for (const id of ids) {
+      this.results.delete(id);
+    }
+    this.fire();
+  }
+
+  /** Shows hidden customers again; their rows come with the next refresh. */
+  async unhideCustomers(tenantIds: string[]): Promise<void> {
+    const source = this.requireSource();
+    const ids = new Set(tenantIds.map(t => t.toLowerCase()));
+    await this.save(source, { added: this.choices.added, hidden: this.choices.hidden.filter(c => !ids.has(c.tenantId)) });
+    this.fire();
+  }
+
+  private requireSource(): PortfolioSource {
+    if (!this.source) {
+      throw new PostureError('signIn', 'Sign in as a partner (or with a multi-tenant app) to manage customers; nothing was changed.');
+    }
+    return this.source;
+  }
+
+  private async save(source: PortfolioSource, choices: Choices): Promise<void> {
+    this.choices = choices;
+    await this.storage?.update(CHOICES_PREFIX + source.key, choices);
   }
 
   /**

@@ -1,11 +1,13 @@
-// A posture file's tenants, from the tenant contexts that exist: the current one today; customers
-// once the portfolio lands (until then they are "not available" rows). No `vscode` import.
+// A posture file's tenants, from the tenant contexts that exist: the current one, and a partner's
+// customers from the portfolio, each read through a TenantContext of its own (its own credential)
+// and each one that cannot be read named with the portfolio's reason. No `vscode` import.
 import type { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import type { AlertQuery } from '../model/alertQuery';
+import { reasonFromError, type CustomerResult } from '../model/portfolio';
 import type { PendingUpdates } from '../model/pending';
 import type { StoreView } from '../model/store';
-import { CUSTOMERS_NOT_LOADED, NOT_SIGNED_IN, type PostureTenant, type TenantLoader, type UnavailableTenant } from '../posture';
+import { CUSTOMERS_NOT_LOADED, NOT_SIGNED_IN, type PostureTenant, type TenantLoader, type TenantTarget, type UnavailableTenant } from '../posture';
 import type { TenantContext } from './context';
 
 /** Alerts read per rule at most: a rule's plan names what it matched among them. */
@@ -49,6 +51,23 @@ export function tenantFromStore(context: Pick<TenantContext, 'key' | 'tenantId' 
   };
 }
 
+/** A partner's customers as the portfolio last listed them, and a way into each one's tenant. */
+export interface PostureCustomers {
+  /** The Customers view's rows (discovery, access and the reason a customer cannot be read). */
+  customers(): CustomerResult[];
+  /** A context for one customer's tenant with a credential for that tenant only; the loader disposes it. */
+  contextFor(tenantId: string, name: string): TenantContext;
+  /** For the admin-consent link in a reason. */
+  cloud: { authorityHost: string };
+  clientId?: string;
+}
+
+/** Customers read at once for a plan: each reads three lists, within Graph's per-tenant limits. */
+const CUSTOMERS_AT_ONCE = 4;
+
+export const NO_CUSTOMERS = 'not available: this sign-in has no customers (sign in as a partner user, or with a multi-tenant app)';
+export const NO_CUSTOMERS_LISTED = 'not available: no customers are listed yet; refresh the Customers view';
+
 export interface LoaderOptions {
   context: TenantContext | undefined;
   /** The store the views show (the current context's). */
@@ -57,6 +76,56 @@ export interface LoaderOptions {
   /** Queries of the file's rules: their alerts are read from Graph. Without them, the loaded alerts are used. */
   queries?: AlertQuery[];
   signal?: AbortSignal;
+  /** A partner's customers, for `all customers` and customers named in the file. */
+  customers?: PostureCustomers;
+}
+
+/** One customer's improvement actions, Secure Score and the alerts the rules select, read from its own tenant. */
+async function readCustomer(source: PostureCustomers, row: CustomerResult, queries: AlertQuery[] | undefined, signal?: AbortSignal): Promise<PostureTenant | UnavailableTenant> {
+  const { tenantId } = row.customer;
+  const name = row.customer.name || tenantId;
+  const readable = row.customer.access.canRead && !row.reason?.blocking;
+  if (!readable) {
+    return { target: name, reason: `not available: ${row.reason?.message ?? 'it cannot be read with this sign-in'}` };
+  }
+  const context = source.contextFor(tenantId, name);
+  try {
+    const security = context.security;
+    const [profiles, scores, alerts] = await Promise.all([
+      security.controlProfiles(signal), security.secureScores(7, signal), queries?.length ? fetchRuleAlerts(security, queries, signal) : Promise.resolve([]),
+    ]);
+    return { tenantId, name, profiles: profiles.data, scores: scores.data, alerts, me: context.user };
+  } catch (error) {
+    return { target: name, reason: `not available: ${reasonFromError(error, { cloud: source.cloud, clientId: source.clientId, tenantId }).message}` };
+  } finally {
+    context.dispose();
+  }
+}
+
+/** The customers a target names, read a few at a time, in the portfolio's name order. */
+async function loadCustomers(options: LoaderOptions, target: Exclude<TenantTarget, { kind: 'current' }>): Promise<(PostureTenant | UnavailableTenant)[]> {
+  const label = target.kind === 'named' ? target.name : 'all customers';
+  const source = options.customers;
+  if (!source) {
+    return [{ target: label, reason: target.kind === 'named' ? CUSTOMERS_NOT_LOADED : NO_CUSTOMERS }];
+  }
+  const all = source.customers();
+  const wanted = target.kind === 'allCustomers' ? all
+    : all.filter(r => [r.customer.tenantId, r.customer.name, r.customer.domain].some(v => v && v.toLowerCase() === target.name.trim().toLowerCase()));
+  if (wanted.length === 0) {
+    return [{ target: label, reason: all.length ? `not available: not one of the ${all.length} customers listed` : NO_CUSTOMERS_LISTED }];
+  }
+  const sorted = [...wanted].sort((a, b) => a.customer.name.localeCompare(b.customer.name, 'en') || a.customer.tenantId.localeCompare(b.customer.tenantId));
+  const out: (PostureTenant | UnavailableTenant)[] = new Array(sorted.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < sorted.length) {
+      const i = next++;
+      out[i] = await readCustomer(source, sorted[i], options.queries, options.signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CUSTOMERS_AT_ONCE, sorted.length) }, worker));
+  return out;
 }
 
 /** Gets the data of the tenants a file names; the current tenant is read fresh from Graph first. */
@@ -84,6 +153,6 @@ export function tenantLoader(options: LoaderOptions): TenantLoader {
     if (target.kind === 'named' && context && [context.tenantId, context.displayName, context.key].some(v => v && v.toLowerCase() === target.name.toLowerCase())) {
       return [await current()];
     }
-    return [{ target: target.kind === 'named' ? target.name : 'all customers', reason: CUSTOMERS_NOT_LOADED }];
+    return loadCustomers(options, target);
   };
 }

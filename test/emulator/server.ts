@@ -547,7 +547,8 @@ function defaultClient(): EmulatorClient {
     clientId: DEFAULT_CLIENT_ID,
     secret: `emu8Q~${randomBytes(27).toString('base64url')}`,
     roles: [...SECURITY_PERMISSIONS, ...PARTNER_DIRECTORY_PERMISSIONS],
-    delegatedScopes: [...SECURITY_PERMISSIONS],
+    // A partner user's delegated sign-in reads GDAP relationships and contracts too (the Customers view).
+    delegatedScopes: [...SECURITY_PERMISSIONS, ...PARTNER_DIRECTORY_PERMISSIONS],
   };
 }
 

@@ -402,7 +402,13 @@ export class TokenService {
     // Refresh tokens rotate: the old one is spent. Redeemed at another tenant's authority, it gives
     // a token for that tenant (how a partner's user reaches customers through GDAP).
     this.refreshTokens.delete(presented);
-    return this.delegatedTokens({ ...grant, tenantId }, correlationId);
+    // As Entra: a refresh token redeemed for other scopes gives a token for those (if consented), not the first ones.
+    const scope = form.get('scope');
+    const asked = scope ? this.delegatedGrant(client, scope, correlationId, tenantId) : undefined;
+    if (asked && !('permissions' in asked)) {
+      return asked;
+    }
+    return this.delegatedTokens({ ...grant, tenantId, ...(asked ? { permissions: asked.permissions, oidcScopes: asked.oidcScopes } : {}) }, correlationId);
   }
 
   private delegatedTokens(grant: Grant, correlationId: string): EngineResponse {

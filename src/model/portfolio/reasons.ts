@@ -96,18 +96,21 @@ const CONSENT_CODES = new Set(['65001', '700016', '90094', '90008']);
 const CA_CODES = new Set(['53003', '53000', '53001', '53002', '530003', '530032']);
 const INTERACTION_CODES = new Set(['50076', '50079', '50158', '50078', '50055', '70043', '700082', '50173']);
 
+/** Every message down the cause chain: a sign-in wrapper keeps Entra's AADSTS text only in its cause (ours in `details.cause`). */
 function errorText(error: unknown): string {
   const parts: string[] = [];
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
-    const x = e as { message?: unknown; errorResponse?: { error_description?: unknown }; cause?: unknown };
-    if (typeof x.message === 'string') {
-      parts.push(x.message);
+    const x = e as {
+      message?: unknown; errorMessage?: unknown; cause?: unknown; details?: { cause?: unknown };
+      errorResponse?: { error_description?: unknown; errorDescription?: unknown };
+    };
+    for (const text of [x.message, x.errorMessage, x.errorResponse?.error_description, x.errorResponse?.errorDescription]) {
+      if (typeof text === 'string') {
+        parts.push(text);
+      }
     }
-    if (typeof x.errorResponse?.error_description === 'string') {
-      parts.push(x.errorResponse.error_description);
-    }
-    e = x.cause;
+    e = x.cause ?? x.details?.cause;
   }
   return parts.join(' ');
 }
