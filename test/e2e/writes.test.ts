@@ -297,7 +297,12 @@ describe('Writes and query rows through the UI (HTTPS emulator)', function () {
 
   it('Query rows: Load more reads the next page, Edit runs the edited query, Run Again shows a change made elsewhere', async () => {
     const { page } = session();
-    await focusPane(page, 'Alerts');
+    const alertsPane = await focusPane(page, 'Alerts');
+    // The query row comes after the severity groups and "Home" must bring it into the (virtual)
+    // list: a group a write's refresh left open would push it out of view.
+    for (const group of ['High', 'Medium', 'Low', 'Informational']) {
+      await collapse(await row(alertsPane, new RegExp(`^${group} \\(\\d+\\)`)));
+    }
     // The seed's alerts of the last 180 days (243 in all, 3 of them older ones for the newer service sources).
     const recent = seed.alerts.filter(a => Date.parse(a.createdDateTime) >= Date.now() - 180 * 86_400_000).length;
     assert.equal(seed.alerts.length, 243, 'the seed tenant has 243 alerts');
