@@ -379,11 +379,7 @@ describe('The first write with an app that has no write permission (HTTPS emulat
     await row(pane, /^E2E alert to classify, [^·]+ · New · [^·]+ · unassigned$/);
     const target = rowStartingWith(pane, 'E2E alert to classify, ');
     const mark = lastSeq(emulator());
-    await runContextMenuEntry(target, 'Classify Alert…');
-    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
-    await pickQuickItem(page, 'False positive');
-    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
-    await pickQuickItem(page, 'Not malicious');
+    await classifyFalsePositive(page, target);
     await quickInput(page).waitFor({ state: 'hidden', timeout: 10_000 });
 
     const toast = await waitForNotification(page, /"E2E alert to classify" was not changed\./);
@@ -454,11 +450,7 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
     const { pane } = await alertGroup(page, 'Informational');
     const target = rowStartingWith(pane, 'E2E alert to classify, ');
     const mark = lastSeq(emu());
-    await runContextMenuEntry(target, 'Classify Alert…');
-    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
-    await pickQuickItem(page, 'False positive');
-    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
-    await pickQuickItem(page, 'Not malicious');
+    await classifyFalsePositive(page, target);
     const dialog = await waitForDialog(page, /wants to sign in using Microsoft Sovereign Cloud/);
     assert.match(await dialog.innerText(), /Updating security alerts\. This needs the SecurityAlert\.ReadWrite\.All permission\./);
     await clickDialogButton(dialog, 'Cancel');
@@ -473,11 +465,7 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
     const { pane } = await alertGroup(page, 'Informational');
     const target = rowStartingWith(pane, 'E2E alert to classify, ');
     const mark = lastSeq(emu());
-    await runContextMenuEntry(target, 'Classify Alert…');
-    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
-    await pickQuickItem(page, 'False positive');
-    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
-    await pickQuickItem(page, 'Not malicious');
+    await classifyFalsePositive(page, target);
     const dialog = await waitForDialog(page, /Updating security alerts\. This needs the SecurityAlert\.ReadWrite\.All permission\./);
     await clickDialogButton(dialog, 'Allow');
     // The row's tooltip shows the classification once Graph's answer is in the store.
@@ -490,8 +478,16 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
   });
 });
 
+/** Right-click → Classify Alert… → False positive → Not malicious, through the quick picks. */
+async function classifyFalsePositive(page: Page, target: Locator): Promise<void> {
+    await runContextMenuEntry(target, 'Classify Alert…');
+    await waitForQuickInput(page, 'Classify Alert (1/2): classification');
+    await pickQuickItem(page, 'False positive');
+    await waitForQuickInput(page, 'Classify Alert (2/2): False positive because…');
+    await pickQuickItem(page, 'Not malicious');
+}
+
 /** Waits until the row's "planned" checkbox is (un)checked. */
 async function waitForPlanned(target: Locator, checked: boolean): Promise<void> {
   await target.locator(`.custom-view-tree-node-item-checkbox[aria-checked="${checked}"]`).waitFor({ state: 'attached', timeout: 30_000 });
 }
-

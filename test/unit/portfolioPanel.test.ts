@@ -10,8 +10,8 @@ import { portfolioCsv, portfolioMarkdown } from '../../src/model/portfolio/repor
 import { generateCustomerTenant } from '../../src/sample/customers';
 import { GraphEngine } from '../../src/sample/engine';
 import { generateTenant } from '../../src/sample/generator';
-import { PARTNER_DISCOVERY_PERMISSIONS, sampleCustomerConnection } from '../../src/sample/portfolio';
-import { inProcessConnection } from '../../src/sample/transport';
+import { sampleCustomerConnection } from '../../src/sample/portfolio';
+import { samplePartnerGraph } from './inProcessStore';
 import { portfolioPanel, shapePortfolio, type PortfolioPanelSource } from '../../src/views/panels/portfolioPanel';
 import { toCsv } from '../../src/webview/protocol';
 
@@ -21,13 +21,7 @@ const dataset = generateTenant({ now: NOW });
 async function sampleResults(): Promise<CustomerResult[]> {
   const engine = new GraphEngine(dataset, { now: () => NOW });
   const cloud = resolveCloud('AzureCloud');
-  const partner = new GraphService({
-    cloud,
-    ...inProcessConnection(engine, {
-      tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
-      permissions: ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All', ...PARTNER_DISCOVERY_PERMISSIONS],
-    }),
-  });
+  const partner = samplePartnerGraph(engine, dataset);
   const { customers } = await discoverCustomers(partner, { mode: 'gdap', now: NOW, names: dataset.customerNames });
   const fetcher = new PortfolioFetcher({
     cloud, categories: true, now: () => NOW.getTime(),

@@ -7,8 +7,8 @@ import { PortfolioFetcher, discoverCustomers, type CustomerResult } from '../../
 import type { SampleCustomerCase } from '../../src/sample/dataset';
 import { GraphEngine } from '../../src/sample/engine';
 import { generateTenant } from '../../src/sample/generator';
-import { PARTNER_DISCOVERY_PERMISSIONS, sampleCustomerConnection } from '../../src/sample/portfolio';
-import { inProcessConnection } from '../../src/sample/transport';
+import { sampleCustomerConnection } from '../../src/sample/portfolio';
+import { samplePartnerGraph } from './inProcessStore';
 import { driftOf, loadTenants, parsePosture, planPosture, type TenantPlan } from '../../src/posture';
 import { TenantContext } from '../../src/tenant/context';
 import { Portfolio, type PortfolioSource } from '../../src/tenant/portfolio';
@@ -21,13 +21,7 @@ describe('Customers portfolio on the sample tenant', function () {
   const dataset = generateTenant({ now: NOW });
   const engine = new GraphEngine(dataset, { now: () => NOW });
   const cloud = resolveCloud('AzureCloud');
-  const partner = new GraphService({
-    cloud,
-    ...inProcessConnection(engine, {
-      tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
-      permissions: ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All', ...PARTNER_DISCOVERY_PERMISSIONS],
-    }),
-  });
+  const partner = samplePartnerGraph(engine, dataset);
   const spec = (kind: SampleCustomerCase) => dataset.customerTenants!.find(s => s.case === kind)!;
 
   it('reads 30 of the 36 customers and gives each of the other six its reason row', async () => {
@@ -86,13 +80,7 @@ describe('Customers added by tenant id and hidden (the Portfolio service, sample
   const cloud = resolveCloud('AzureCloud');
   const source: PortfolioSource = {
     key: 'sample', cloud, clientId: '14d82eec-204b-4c2f-b7e8-296a70dab67e', mode: 'gdap', names: dataset.customerNames,
-    partner: new GraphService({
-      cloud,
-      ...inProcessConnection(engine, {
-        tenantId: dataset.tenantId, upn: dataset.signedInUser, appOnly: false,
-        permissions: ['SecurityEvents.Read.All', 'SecurityAlert.Read.All', 'PartnerSecurity.Read.All', ...PARTNER_DISCOVERY_PERMISSIONS],
-      }),
-    }),
+    partner: samplePartnerGraph(engine, dataset),
     graphFor: tenantId => new GraphService({ cloud, ...sampleCustomerConnection(engine, tenantId, dataset.signedInUser) }),
   };
   /** What VS Code's globalState keeps across restarts. */
