@@ -155,7 +155,7 @@ export function registerPostureCommands(s: Services, portfolio?: Portfolio): vsc
     const port = scope.customers.size > 0 ? customerPort(s) : undefined;
     const targetFor = (tenantId: string): WriteTarget | undefined => {
       const customer = scope.customers.get(tenantId);
-      return customer && port ? port.open(customer).target : shown === tenantId ? writeTarget(s) : undefined;
+      return customer && port ? port.open(customer).target : shown?.toLowerCase() === tenantId.toLowerCase() ? writeTarget(s) : undefined;
     };
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Applying ${file}`, cancellable: writing.length > 1 }, (progress, token) => {
       // Cancel stops starting tenants; the writes in flight finish and are reported.
