@@ -132,6 +132,25 @@ describe('Apply Posture across customers over HTTPS (emulator, partner user thro
     assert.equal(report.match(/^## /gm)!.length, 1, 'only the retried customer');
   });
 
+  it('Retry Failed plans again from what Graph has now: a write that landed behind an error is not sent twice', async () => {
+    const uri = await writeFile('landed.posture.yaml', postureFile(writers, 'Covered by the partner mail gateway'));
+    const start = await mark();
+    // The write lands, then Graph answers with an error: the report says failed, the customer has the change.
+    await faults({ add: [{ method: 'PATCH', path: `secureScoreControlProfiles/${CONTROL}`, count: 1, fault: { kind: 'failAfterWrite', status: 409 } }] });
+    const prompts = stubPrompts({ message: (shown: Shown) => (shown.modal ? 'Apply' : shown.items.includes('Retry Failed') ? 'Retry Failed' : undefined) });
+    try {
+      await vscode.commands.executeCommand('securityPosture.applyPosture', uri);
+      await waitFor('the retry\'s answer', () => prompts.shown.some(s => s.message.startsWith('landed.posture.yaml: nothing to do')), 120_000);
+    } finally {
+      prompts.restore();
+    }
+    assert.ok(prompts.shown.some(s => s.message === 'Apply landed.posture.yaml: 2 updated, 1 failed in 3 customers (1 with failures).'), prompts.shown.map(s => s.message).join('\n'));
+    const writes = await patches(start);
+    const failed = writes.find(w => w.status === 409)!;
+    assert.ok(failed?.fault, 'the injected failure fired');
+    assert.deepEqual(writes.map(w => w.tenantId).sort(), writers.map(w => w.customer.tenantId).sort(), 'one PATCH per customer: the retry found the change already there');
+  });
+
   it('Cancel after the first customer: the one in flight finishes, the rest is not attempted and named in the report', async () => {
     await config().update('customers.maxInFlight', 2, vscode.ConfigurationTarget.Global);
     const uri = await writeFile('cancel.posture.yaml', postureFile([...writers, reader], 'Reviewed with the customer in December'));
