@@ -190,7 +190,10 @@ export function registerPostureCommands(s: Services, portfolio?: Portfolio): vsc
       const notChanged: TenantSkip[] = [
         ...across.cannotWrite.map(c => ({ tenant: { tenantId: c.tenantId, name: c.name }, reason: c.reason })),
         ...result.notAttempted.map(n => ({ tenant: n, reason: `Not attempted: Apply was canceled before this ${across.noun} was started (${plural(n.items, 'change')} not sent).` })),
-        ...result.skipped.map(k => ({ tenant: { tenantId: '', name: k.target }, reason: k.reason })),
+        // An unavailable tenant is known by the name or id the file gave; the Customers view knows its id.
+        ...result.skipped.map(k => ({
+          tenant: { tenantId: portfolio?.customers.find(r => [r.customer.tenantId, r.customer.name].includes(k.target))?.customer.tenantId ?? '', name: k.target }, reason: k.reason,
+        })),
       ];
       const parts = [
         across.cannotWrite.length ? `${plural(across.cannotWrite.length, across.noun)} not changed (role cannot write)` : '',
