@@ -4,7 +4,7 @@
 // its silent call ignores the per-call tenant, and a refused one starts a new device code and loses
 // Entra's AADSTS text. Bundled into dist/identity.js with the rest of MSAL. Tokens are never logged.
 import { InteractionRequiredAuthError, LogLevel, PublicClientApplication, type AccountInfo, type AuthenticationResult } from '@azure/msal-node';
-import type { AccessToken, GetTokenOptions, TokenCredential } from './tokenCredential';
+import type { AccessToken, TokenCredential } from './tokenCredential';
 
 export interface DeviceCodeSessionOptions {
   /** The user's own tenant (id, domain, or `organizations`). */
@@ -61,7 +61,7 @@ export class DeviceCodeSession {
   private credential(tenantId: string | undefined): SessionCredential {
     let forceRefresh = false;
     return {
-      getToken: async (scopes: string | string[], _options?: GetTokenOptions): Promise<AccessToken | null> => {
+      getToken: async (scopes: string | string[]): Promise<AccessToken | null> => {
         const refresh = forceRefresh;
         forceRefresh = false;
         return this.token(tenantId, ([] as string[]).concat(scopes), refresh);
@@ -85,10 +85,8 @@ export class DeviceCodeSession {
 
   private async acquire(tenantId: string | undefined, scopes: string[], forceRefresh: boolean): Promise<AccessToken> {
     if (!this.account) {
-      const signedIn = await this.signIn(scopes);
-      if (tenantId === undefined) {
-        return accessToken(signedIn);
-      }
+      // Then the cache answers (the sign-in may have been another caller's, for other scopes).
+      await this.signIn(scopes);
     }
     const authority = this.authority(tenantId ?? this.options.tenantId);
     // MSAL looks up cached tokens by the account's tenant before the authority's: the customer's

@@ -106,6 +106,18 @@ describe('Device-code session: one sign-in, every customer tenant (MSAL + emulat
     assert.deepEqual([tokenPosts(e, a).length, tokenPosts(e, b).length], [1, 1], 'one redemption per tenant');
   });
 
+  it('gives each of two first callers of the user\'s own tenant a token of its own scopes, from one device code', async () => {
+    const e = emulator();
+    const s = session();
+    const [scores, alerts] = await Promise.all([
+      s.home.getToken([`${e.url}/SecurityEvents.Read.All`]),
+      s.home.getToken([`${e.url}/SecurityAlert.Read.All`]),
+    ]);
+    assert.deepEqual([claimsOf(scores!.token).scp, claimsOf(alerts!.token).scp], ['SecurityEvents.Read.All', 'SecurityAlert.Read.All']);
+    assert.deepEqual([claimsOf(scores!.token).tid, claimsOf(alerts!.token).tid], [e.tenantId, e.tenantId]);
+    assert.equal(prompts.length, 1);
+  });
+
   it('after a 401 (invalidate) gets a fresh token from Entra for that tenant, without a prompt', async () => {
     const e = emulator();
     const s = session();
