@@ -43,6 +43,12 @@ const node = {
 };
 
 const webviewDir = path.join(__dirname, 'src', 'webview');
+/**
+ * V8's explicit compile hint: every function of a webview script is compiled while the script
+ * streams in, on a background thread, instead of lazily on the page's main thread at first call
+ * (Chart.js's first chart paid ~30 ms of that when the panel drew). Chromium 136+ reads it.
+ */
+const webviewBanner = { js: '//# allFunctionsCalledOnLoad' };
 const webviewEntries = fs.existsSync(webviewDir)
   ? fs.readdirSync(webviewDir).filter(f => f.endsWith('.main.ts')).map(f => path.join(webviewDir, f))
   : [];
@@ -80,7 +86,7 @@ async function main() {
   if (webviewEntries.length > 0) {
     builds.push({
       bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, sourcemap: !production,
-      entryPoints: webviewEntries, outdir: 'dist/webview', entryNames: '[name]', logLevel: 'warning', legalComments: 'none',
+      entryPoints: webviewEntries, outdir: 'dist/webview', entryNames: '[name]', logLevel: 'warning', legalComments: 'none', banner: webviewBanner,
     });
   }
   if (watch) {
@@ -93,7 +99,7 @@ async function main() {
   await Promise.all(builds.map(options => esbuild.build(options)));
 }
 
-module.exports = { cli, node };
+module.exports = { cli, node, webviewBanner };
 
 if (require.main === module) {
   main().catch(error => {

@@ -63,7 +63,9 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
       };
     }
     case 'deviceCode': {
-      const credential = new IdentityCredential(() => loadIdentity().deviceCode(common, info => {
+      // One device code for the user; customer tenants get their tokens silently from that sign-in
+      // (deviceCodeSession.ts), and a tenant that refuses shows its reason instead of a new code.
+      const session = loadIdentity().deviceCodeSession(common, info => {
         context.log.info('Device code sign-in started: waiting for the code to be entered.');
         void vscode.window.showInformationMessage(`To sign in, open ${info.verificationUri} and enter the code ${info.userCode}.`, 'Copy Code and Open')
           .then(async choice => {
@@ -72,13 +74,10 @@ export async function createSignIn(settings: Settings, cloud: Cloud, context: Cr
               await vscode.env.openExternal(vscode.Uri.parse(info.verificationUri));
             }
           });
-      }));
+      });
       return {
-        credential, scopesFor: delegatedScopes, delegated: true, tenantKey: key('deviceCode', settings.tenantId, settings.clientId),
-        // The device-code session signs in to one tenant; another one needs its own code.
-        credentialFor: tenantId => new IdentityCredential(() => loadIdentity().deviceCode({ ...common, tenantId }, info => {
-          void vscode.window.showInformationMessage(`To sign in to the customer tenant, open ${info.verificationUri} and enter the code ${info.userCode}.`);
-        })),
+        credential: new IdentityCredential(() => session.home), scopesFor: delegatedScopes, delegated: true, tenantKey: key('deviceCode', settings.tenantId, settings.clientId),
+        credentialFor: tenantId => new IdentityCredential(() => session.forTenant(tenantId)),
       };
     }
     case 'clientSecret': {

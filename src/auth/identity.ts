@@ -1,9 +1,10 @@
-// App-only and device-code credentials from @azure/identity. This module is bundled on its own
+// App-only credentials from @azure/identity and the device-code session on MSAL. This module is bundled on its own
 // (dist/identity.js) and loaded only when one of these sign-in methods is chosen, so the
 // extension bundle stays small and activation never pays for MSAL.
 import {
-  ClientCertificateCredential, ClientSecretCredential, DeviceCodeCredential, EnvironmentCredential, WorkloadIdentityCredential, type DeviceCodeInfo, type TokenCredential,
+  ClientCertificateCredential, ClientSecretCredential, EnvironmentCredential, WorkloadIdentityCredential, type TokenCredential,
 } from '@azure/identity';
+import { DeviceCodeSession, type DeviceCodePrompt } from './deviceCodeSession';
 
 export interface IdentityOptions {
   tenantId: string;
@@ -34,6 +35,7 @@ export function environment(o: Pick<IdentityOptions, 'authorityHost' | 'disableI
   return new EnvironmentCredential(common(o as IdentityOptions));
 }
 
-export function deviceCode(o: IdentityOptions, prompt: (info: DeviceCodeInfo) => void): TokenCredential {
-  return new DeviceCodeCredential({ ...common(o), tenantId: o.tenantId, clientId: o.clientId, userPromptCallback: prompt });
+/** One device-code sign-in for the user, and silent tokens for the customer tenants it may reach. */
+export function deviceCodeSession(o: IdentityOptions, prompt: (info: DeviceCodePrompt) => void): DeviceCodeSession {
+  return new DeviceCodeSession(o, prompt);
 }

@@ -38,7 +38,7 @@ export function signInMessage(error: unknown): string {
  */
 export class IdentityCredential implements TokenCredential {
   private forceRefresh = false;
-  constructor(private readonly create: () => TokenCredential, private inner = create()) {}
+  constructor(private readonly create: () => TokenCredential & { invalidate?(): void }, private inner = create()) {}
 
   async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
     if (this.forceRefresh) {
@@ -53,7 +53,12 @@ export class IdentityCredential implements TokenCredential {
   }
 
   invalidate(): void {
-    this.forceRefresh = true;
+    // A credential that can refresh itself keeps its sign-in (recreating a device-code one would prompt again).
+    if (this.inner.invalidate) {
+      this.inner.invalidate();
+    } else {
+      this.forceRefresh = true;
+    }
   }
 }
 

@@ -21,7 +21,7 @@ import { vscodeUi } from './vscodeUi';
 const NO_STORE: WriteTarget['store'] = { patchAlert: () => undefined, replaceProfile: () => undefined, replacePartnerAlert: () => undefined };
 
 /** Each customer through its own Graph client (its own credential: a token for that tenant only). */
-function customerPort(s: Services): CustomerPort {
+export function customerPort(s: Services): CustomerPort {
   return {
     maxInFlight: s.settings().customersMaxInFlight,
     open: tenant => {

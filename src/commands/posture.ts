@@ -1,20 +1,25 @@
 // Posture as code: Export Current Posture as Code, Plan Posture (a read-only plan document with
 // the Secure Score effect) and Apply Posture (a modal confirmation naming each tenant and its
-// counts, then the batched writes with a per-item report and Retry Failed). A posture file is
+// counts, then the batched writes with a per-item report and Retry Failed; across a partner's
+// customers, each customer whose role can write through its own client, a few at once, with
+// Cancel, and the report by customer). A posture file is
 // workspace content: in Restricted Mode nothing is planned against Graph or applied, and nothing
 // is ever applied on save or refresh, only by this command after the confirmation.
 import * as vscode from 'vscode';
 import { PostureError } from '../graph/errors';
 import { safeLabel } from '../model/format';
-import { reportMarkdown, summarize, type ItemResult } from '../model/updates';
+import { acrossReportMarkdown, summarizeAcross, type TenantOutcome, type TenantSkip } from '../model/crossTenant';
+import { reportMarkdown, summarize } from '../model/updates';
+import type { WriteTarget } from '../model/writeFlow';
 import {
-  applyCounts, applyPosturePlan, applyResults, exportPosture, formatPlan, hasErrors, loadTenants, parsePosture, planPosture, ruleQueries,
-  validatePosture, type PostureApplyResult, type PostureDoc, type PosturePlan,
+  applyConfirmation, applyPosturePlan, applyResults, exportPosture, formatPlan, hasErrors, loadTenants, parsePosture, planPosture, ruleQueries,
+  validatePosture, type PostureApplyResult, type PostureDoc, type PosturePlan, type TenantPlan,
 } from '../posture';
 import type { Portfolio } from '../tenant/portfolio';
-import { tenantLoader, type PostureCustomers } from '../tenant/posture';
+import { applyScope, tenantLoader, type ApplyScope, type PostureCustomers } from '../tenant/posture';
 import { isPostureDocument } from '../views/postureEditor';
 import { registerCommand, type Services } from './command';
+import { customerPort } from './customerActions';
 import { writeTarget } from './updates';
 
 const PLAN_SCHEME = 'security-posture-plan';
@@ -78,7 +83,7 @@ function readChecked(s: Services, document: vscode.TextDocument, what: 'planned'
 }
 
 /** A partner's customers for `all customers` (or customers named in the file): listed first if the Customers view has not been read yet. */
-async function postureCustomers(s: Services, doc: PostureDoc, portfolio: Portfolio | undefined): Promise<PostureCustomers | undefined> {
+async function postureCustomers(s: Services, doc: PostureDoc, portfolio: Portfolio | undefined, retry?: Retry): Promise<PostureCustomers | undefined> {
   const source = s.connection.portfolioSource;
   if (!source || !portfolio || doc.tenants.kind === 'current') {
     return undefined;
@@ -89,85 +94,134 @@ async function postureCustomers(s: Services, doc: PostureDoc, portfolio: Portfol
   if (portfolio.customers.length === 0 && !portfolio.isRunning) {
     await portfolio.refresh(false);
   }
-  return { customers: () => portfolio.customers, contextFor: (tenantId, name) => s.connection.customerContext(tenantId, name), cloud: source.cloud, clientId: source.clientId };
+  // A retry reads only the customers it retries.
+  const customers = () => (retry ? portfolio.customers.filter(r => retry.only.has(r.customer.tenantId)) : portfolio.customers);
+  return { customers, contextFor: (tenantId, name) => s.connection.customerContext(tenantId, name), cloud: source.cloud, clientId: source.clientId };
 }
 
-async function makePlan(s: Services, doc: PostureDoc, portfolio?: Portfolio): Promise<PosturePlan> {
+async function makePlan(s: Services, doc: PostureDoc, portfolio?: Portfolio, retry?: Retry): Promise<PosturePlan> {
   const now = new Date();
   const context = s.connection.tenant;
   const queries = ruleQueries(doc, { now, me: context?.user }).map(q => q.query);
-  const customers = await postureCustomers(s, doc, portfolio);
+  const customers = await postureCustomers(s, doc, portfolio, retry);
   const tenants = await loadTenants(doc, tenantLoader({ context, store: s.store, pending: s.pending, queries, customers }));
   return planPosture(doc, tenants, now);
 }
 
-export const OTHER_TENANT = 'not applied here: Apply changes only the tenant the views show; open this customer from the Customers view to apply its changes';
-
-/** Apply writes only to the tenant the views show: the plan's other tenants are left out, saying how to apply there. */
-function onlyShownTenant(plan: PosturePlan, shown: string | undefined): PosturePlan {
-  const tenants = plan.tenants.map(t => (!t.available || t.tenantId === shown ? t : { available: false as const, target: t.name, reason: OTHER_TENANT }));
-  return { ...plan, tenants, writes: tenants.reduce((n, t) => n + (t.available ? t.counts.change + t.counts.alertChanges : 0), 0) };
+/** A Retry Failed: the failed items per tenant id, and the tenants' names (to keep a retried customer that cannot be read now). */
+interface Retry {
+  only: Map<string, Set<string>>;
+  names: Set<string>;
 }
 
-/** The confirmation names every tenant with its counts (in the message itself, which every dialog shows) and what is left out. */
-function confirmation(file: string, plan: PosturePlan): { message: string; detail: string } {
-  const tenants = applyCounts(plan).filter(c => c.controls + c.alerts > 0)
-    .map(c => `${safeLabel(c.name, 80)}: ${c.controls} improvement action${c.controls === 1 ? '' : 's'}, ${c.alerts} alert${c.alerts === 1 ? '' : 's'}`);
-  const left = plan.tenants.flatMap(t => (t.available ? [] : [safeLabel(t.target, 80)]));
-  return {
-    message: `Apply ${safeLabel(file, 80)} to ${tenants.join('; ')}?`,
-    detail: `${left.length ? `Not available, left out: ${left.join(', ')}.\n\n` : ''}Each change is written to Microsoft Graph now; Secure Score reflects state changes after 24–48 hours.`,
-  };
+/** The retried tenants of a plan made again: the others are not written and not reported. */
+function retriedPart(plan: PosturePlan, retry: Retry): PosturePlan {
+  return { ...plan, tenants: plan.tenants.filter(t => (t.available ? retry.only.has(t.tenantId) : retry.names.has(t.target))) };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function registerPostureCommands(s: Services, portfolio?: Portfolio): vscode.Disposable[] {
   const documents = new ReadOnlyDocuments();
 
-  const apply = async (document: vscode.TextDocument, only?: Map<string, Set<string>>): Promise<PostureApplyResult | undefined> => {
+  const apply = async (document: vscode.TextDocument, retry?: Retry): Promise<PostureApplyResult | undefined> => {
     refuseUntrusted();
+    const file = fileName(document);
     const doc = readChecked(s, document, 'applied');
     const context = s.connection.tenant;
-    const plan = onlyShownTenant(await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${fileName(document)}` }, () => makePlan(s, doc, portfolio)),
-      context && (context.tenantId ?? context.key));
+    const shown = context && (context.tenantId ?? context.key);
+    const planned = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${file}` }, () => makePlan(s, doc, portfolio, retry));
+    const scope = applyScope(retry ? retriedPart(planned, retry) : planned, shown, portfolio?.customers ?? []);
+    const { plan, cannotWrite } = scope;
     if (plan.writes === 0) {
-      void vscode.window.showInformationMessage(`${fileName(document)}: nothing to do; every tenant is in sync with the file${plan.tenants.some(t => !t.available) ? ' (tenants that are not available were left out)' : ''}.`);
+      if (cannotWrite.length > 0) {
+        throw new PostureError('forbidden', `Nothing was changed: ${cannotWrite.length === 1 ? 'the customer with changes cannot' : `none of the ${cannotWrite.length} customers with changes can`} be written. ${safeLabel(cannotWrite[0].name, 80)}: ${cannotWrite[0].reason}`);
+      }
+      void vscode.window.showInformationMessage(`${file}: nothing to do; every tenant is in sync with the file${plan.tenants.some(t => !t.available) ? ' (tenants that are not available were left out)' : ''}.`);
       return undefined;
     }
-    if (!only) {
-      const { message, detail } = confirmation(fileName(document), plan);
+    const writing = plan.tenants.filter((t): t is TenantPlan => t.available && t.counts.change + t.counts.alertChanges > 0);
+    const noun = writing.every(t => scope.customers.has(t.tenantId)) ? 'customer' : 'tenant';
+    if (!retry) {
+      const { message, detail } = applyConfirmation(file, plan, { noun, cannotWrite });
       const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Apply');
       if (choice !== 'Apply') {
         throw new PostureError('canceled', 'Canceled.');
       }
     }
-    // The write flow asks for write access, marks rows in flight, puts Graph's copies in the store
-    // and marks control changes as awaiting Microsoft's sync.
-    const target = writeTarget(s);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Applying ${fileName(document)}` },
-      () => applyPosturePlan(plan, tenantId => (context && (context.tenantId ?? context.key) === tenantId ? target : undefined), { only }));
-    report(document, result);
+    // The tenant the views show goes through the views' write flow (write access asked, rows marked
+    // in flight, Graph's copies in the store, "awaiting Microsoft sync"); each customer through its
+    // own client and credential, as the actions across customers do.
+    const port = scope.customers.size > 0 ? customerPort(s) : undefined;
+    const targetFor = (tenantId: string): WriteTarget | undefined => {
+      const customer = scope.customers.get(tenantId);
+      return customer && port ? port.open(customer).target : shown?.toLowerCase() === tenantId.toLowerCase() ? writeTarget(s) : undefined;
+    };
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Applying ${file}`, cancellable: writing.length > 1 }, (progress, token) => {
+      // Cancel stops starting tenants; the writes in flight finish and are reported.
+      const stop = new AbortController();
+      token.onCancellationRequested(() => stop.abort());
+      if (writing.length > 1) {
+        progress.report({ message: `0 of ${plural(writing.length, noun)}` });
+      }
+      return applyPosturePlan(plan, targetFor, {
+        only: retry?.only, stop: stop.signal, maxInFlight: port?.maxInFlight ?? 1,
+        onTenantDone: (done, total) => {
+          if (total > 1) {
+            progress.report({ message: `${done} of ${plural(total, noun)}`, increment: 100 / total });
+          }
+        },
+      });
+    });
+    report(document, result, doc.tenants.kind !== 'current' || writing.length > 1 ? { cannotWrite, noun } : undefined);
     return result;
   };
 
-  const report = (document: vscode.TextDocument, result: PostureApplyResult) => {
-    const results: ItemResult[] = applyResults(result);
+  const report = (document: vscode.TextDocument, result: PostureApplyResult, across?: { cannotWrite: ApplyScope['cannotWrite']; noun: string }) => {
+    const file = fileName(document);
     const failed = result.tenants.flatMap(t => [...t.controls.map(r => ({ t, key: `control:${r.id}`, r })), ...t.alerts.map(r => ({ t, key: `alert:${r.id}`, r }))]).filter(x => x.r.outcome === 'failed');
     for (const f of failed) {
-      s.log.warn(`Apply ${fileName(document)}: "${f.r.title}" (${f.r.id}) failed: ${f.r.reason}`);
+      s.log.warn(`Apply ${file}: ${f.t.name}: "${f.r.title}" (${f.r.id}) failed: ${f.r.reason}`);
     }
-    const skipped = result.skipped.length ? ` ${result.skipped.length} tenant${result.skipped.length === 1 ? ' was' : 's were'} not available and left out.` : '';
-    const text = `Apply ${safeLabel(fileName(document), 80)}: ${summarize(results)}.${skipped}`;
+    let text: string;
+    let markdown: () => string;
+    if (across) {
+      const outcomes: TenantOutcome[] = result.tenants.map(t => ({ tenant: { tenantId: t.tenantId, name: t.name }, results: [...t.controls, ...t.alerts] }));
+      const notChanged: TenantSkip[] = [
+        ...across.cannotWrite.map(c => ({ tenant: { tenantId: c.tenantId, name: c.name }, reason: c.reason })),
+        ...result.notAttempted.map(n => ({ tenant: n, reason: `Not attempted: Apply was canceled before this ${across.noun} was started (${plural(n.items, 'change')} not sent).` })),
+        // An unavailable tenant is known by the name or id the file gave; the Customers view knows its id.
+        ...result.skipped.map(k => ({
+          tenant: { tenantId: portfolio?.customers.find(r => [r.customer.tenantId, r.customer.name].includes(k.target))?.customer.tenantId ?? '', name: k.target }, reason: k.reason,
+        })),
+      ];
+      const parts = [
+        across.cannotWrite.length ? `${plural(across.cannotWrite.length, across.noun)} not changed (role cannot write)` : '',
+        result.notAttempted.length ? `${plural(result.notAttempted.length, across.noun)} not attempted (canceled)` : '',
+        result.skipped.length ? `${result.skipped.length} not available` : '',
+      ].filter(Boolean);
+      text = `Apply ${safeLabel(file, 80)}: ${summarizeAcross(outcomes)}${parts.length ? `; ${parts.join('; ')}` : ''}.`;
+      markdown = () => acrossReportMarkdown(`Apply ${file}`, outcomes, notChanged, new Date());
+    } else {
+      const skipped = result.skipped.length ? ` ${result.skipped.length} tenant${result.skipped.length === 1 ? ' was' : 's were'} not available and left out.` : '';
+      text = `Apply ${safeLabel(file, 80)}: ${summarize(applyResults(result))}.${skipped}`;
+      markdown = () => reportMarkdown(`Apply ${file}`, applyResults(result), new Date());
+    }
     const actions = failed.length ? ['Show Report', 'Retry Failed'] : ['Show Report'];
     void (failed.length ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showInformationMessage(text, ...actions)).then(choice => {
       if (choice === 'Show Report') {
-        void documents.show(`apply-${fileName(document)}`, reportMarkdown(`Apply ${fileName(document)}`, results, new Date()));
+        void documents.show(`apply-${file}`, markdown());
       } else if (choice === 'Retry Failed') {
-        const only = new Map<string, Set<string>>();
+        const again: Retry = { only: new Map(), names: new Set(failed.map(f => f.t.name)) };
         for (const f of failed) {
-          only.set(f.t.tenantId, (only.get(f.t.tenantId) ?? new Set()).add(f.key));
+          again.only.set(f.t.tenantId, (again.only.get(f.t.tenantId) ?? new Set()).add(f.key));
         }
         // Planned again from what Graph has now: an item that did change meanwhile is not written twice.
-        void apply(document, only).catch(error => void vscode.window.showErrorMessage(safeLabel(`Retry failed: ${error?.message ?? error}`, 500)));
+        void apply(document, again).catch(error => {
+          if ((error as PostureError)?.kind !== 'canceled') {
+            void vscode.window.showErrorMessage(safeLabel(`Retry failed: ${error?.message ?? error}`, 500));
+          }
+        });
       }
     });
   };

@@ -13,6 +13,8 @@ export {
   type ControlPlanItem, type ControlStatus, type DriftKind, type DriftMark, type PosturePlan, type PostureTenant, type RulePlan,
   type ScoreEffect, type ScoreLine, type TenantLoader, type TenantPlan, type TenantTarget, type UnavailableTenant, type UnavailableTenantPlan,
 } from './plan';
-export { applyCounts, applyPosturePlan, applyResults, type ApplyOptions, type PostureApplyResult, type TenantApplyResult } from './apply';
+export {
+  applyConfirmation, applyCounts, applyPosturePlan, applyResults, DETAIL_LINES, MESSAGE_TENANTS, type ApplyOptions, type LeftOut, type PostureApplyResult, type TenantApplyResult,
+} from './apply';
 export { exportPosture, formatPlan, type PlanFormat } from './format';
 export { clip, closest } from './text';

@@ -1,13 +1,17 @@
 // A posture file's tenants, from the tenant contexts that exist: the current one, and a partner's
 // customers from the portfolio, each read through a TenantContext of its own (its own credential)
-// and each one that cannot be read named with the portfolio's reason. No `vscode` import.
+// and each one that cannot be read named with the portfolio's reason; and which of them Apply may
+// write (a GDAP role that can write). No `vscode` import.
 import type { SecurityApi } from '../graph/security';
 import type { SecurityAlert } from '../graph/types';
 import type { AlertQuery } from '../model/alertQuery';
+import { writeRefusal } from '../model/crossTenant';
 import { reasonFromError, type CustomerResult } from '../model/portfolio';
 import type { PendingUpdates } from '../model/pending';
 import type { StoreView } from '../model/store';
-import { CUSTOMERS_NOT_LOADED, NOT_SIGNED_IN, type PostureTenant, type TenantLoader, type TenantTarget, type UnavailableTenant } from '../posture';
+import {
+  CUSTOMERS_NOT_LOADED, NOT_SIGNED_IN, type LeftOut, type PosturePlan, type PostureTenant, type TenantLoader, type TenantTarget, type UnavailableTenant,
+} from '../posture';
 import type { TenantContext } from './context';
 
 /** Alerts read per rule at most: a rule's plan names what it matched among them. */
@@ -155,4 +159,49 @@ export function tenantLoader(options: LoaderOptions): TenantLoader {
     }
     return loadCustomers(options, target);
   };
+}
+
+/** What Apply writes of a plan: the tenant the views show and the customers whose role can write. */
+export interface ApplyScope {
+  /** The plan without the customers that cannot be written (its `writes` counted again). */
+  plan: PosturePlan;
+  /** Customers with changes that are left out, with the role that would allow it. */
+  cannotWrite: (LeftOut & { tenantId: string })[];
+  /** The plan's customers Apply writes, by tenant id: each is reached through its own writer. */
+  customers: Map<string, { tenantId: string; name: string }>;
+}
+
+const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Splits a plan by who may be written: a customer of the Customers view goes through its own
+ * writer if its GDAP relationship has a role that can write (app-only: consent decides, so every
+ * customer may); one that cannot is left out and named. The tenant the views show is written as
+ * today (a customer shown is checked like the others); any other tenant has no writer here.
+ */
+export function applyScope(plan: PosturePlan, shown: string | undefined, rows: CustomerResult[]): ApplyScope {
+  const cannotWrite: ApplyScope['cannotWrite'] = [];
+  const customers: ApplyScope['customers'] = new Map();
+  const tenants = plan.tenants.filter(t => {
+    if (!t.available) {
+      return true;
+    }
+    const row = rows.find(r => same(r.customer.tenantId, t.tenantId));
+    if (!row) {
+      return true;
+    }
+    const refusal = writeRefusal({ ...row.customer, name: t.name });
+    if (refusal) {
+      if (t.counts.change + t.counts.alertChanges > 0) {
+        cannotWrite.push({ tenantId: t.tenantId, name: t.name, reason: refusal });
+      }
+      return false;
+    }
+    if (!same(t.tenantId, shown)) {
+      customers.set(t.tenantId, { tenantId: t.tenantId, name: t.name });
+    }
+    return true;
+  });
+  const writes = tenants.reduce((n, t) => n + (t.available ? t.counts.change + t.counts.alertChanges : 0), 0);
+  return { plan: { ...plan, tenants, writes }, cannotWrite, customers };
 }

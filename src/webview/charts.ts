@@ -123,7 +123,8 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
         spanGaps: true,
         tension: 0,
         stepped: spec.stepped ? 'after' : false,
-        stack: series.stack,
+        // Summed above: a stack named to Chart.js would make it build its own stacks, point by point.
+        stack: tops ? undefined : series.stack,
       } satisfies ChartDataset<'line'>;
     }
     return {

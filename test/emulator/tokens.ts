@@ -399,9 +399,10 @@ export class TokenService {
     if (!grant || grant.clientId !== client.clientId) {
       return this.error(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.', correlationId);
     }
-    // Refresh tokens rotate: the old one is spent. Redeemed at another tenant's authority, it gives
-    // a token for that tenant (how a partner's user reaches customers through GDAP).
-    this.refreshTokens.delete(presented);
+    // Each answer carries a new refresh token, but as in Entra the old one stays valid ("doesn't
+    // revoke old refresh tokens when used"), so concurrent redemptions of one token all succeed.
+    // Redeemed at another tenant's authority, it gives a token for that tenant (how a partner's user
+    // reaches customers through GDAP) or that tenant's refusal (AADSTS65001, AADSTS53003).
     // As Entra: a refresh token redeemed for other scopes gives a token for those (if consented), not the first ones.
     const scope = form.get('scope');
     const asked = scope ? this.delegatedGrant(client, scope, correlationId, tenantId) : undefined;
@@ -430,7 +431,10 @@ export class TokenService {
       aud: grant.clientId, iss: `${this.url}/${tenantId}/v2.0`, iat: now, nbf: now, exp: now + this.options.tokenLifetimeSeconds,
       name, oid, preferred_username: grant.upn, sub: oid, tid: tenantId, ver: '2.0',
     });
-    const clientInfo = Buffer.from(JSON.stringify({ uid: oid, utid: tenantId })).toString('base64url');
+    // client_info names the user's home account (the partner's tenant) whichever tenant the token is
+    // for: MSAL files every tenant's tokens under that one account.
+    const home = this.options.tenantId;
+    const clientInfo = Buffer.from(JSON.stringify({ uid: stableUuid(`${home}|user|${grant.upn}`), utid: home })).toString('base64url');
     return this.ok({
       token_type: 'Bearer',
       scope: [...grant.permissions.map((p) => `${this.url}/${p}`), ...grant.oidcScopes].join(' '),

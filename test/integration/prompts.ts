@@ -11,6 +11,8 @@ export interface Shown {
   /** Buttons offered (strings; the options object of a modal is left out). */
   items: string[];
   modal: boolean;
+  /** A modal's detail text. */
+  detail?: string;
 }
 
 export interface Answers {
@@ -32,7 +34,7 @@ export function stubPrompts(answers: Answers = {}): { shown: Shown[]; restore():
   const shown: Shown[] = [];
   const message = (kind: Shown['kind']) => async (text: string, ...rest: unknown[]) => {
     const modal = typeof rest[0] === 'object' && rest[0] !== null && (rest[0] as vscode.MessageOptions).modal === true;
-    const entry = { kind, message: text, items: rest.filter((r): r is string => typeof r === 'string'), modal };
+    const entry = { kind, message: text, items: rest.filter((r): r is string => typeof r === 'string'), modal, ...(modal ? { detail: (rest[0] as vscode.MessageOptions).detail } : {}) };
     shown.push(entry);
     return answers.message?.(entry);
   };

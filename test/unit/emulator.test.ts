@@ -278,10 +278,16 @@ describe('Graph emulator', function () {
       });
       assert.equal(refreshed.status, 200, refreshed.text);
       assert.notEqual(json(refreshed).access_token, granted.access_token);
+      assert.ok(json(refreshed).refresh_token && json(refreshed).refresh_token !== granted.refresh_token, 'a new refresh token with each answer');
+      // Entra "doesn't revoke old refresh tokens when used": the first one still works (so do concurrent redemptions).
       const reused = await call(emu, 'POST', `/${emu.tenantId}/oauth2/v2.0/token`, {
         form: { grant_type: 'refresh_token', client_id: FULL.clientId, refresh_token: granted.refresh_token, scope },
       });
-      assert.equal(json(reused).error, 'invalid_grant');
+      assert.equal(reused.status, 200, reused.text);
+      const forged = await call(emu, 'POST', `/${emu.tenantId}/oauth2/v2.0/token`, {
+        form: { grant_type: 'refresh_token', client_id: FULL.clientId, refresh_token: `${granted.refresh_token}x`, scope },
+      });
+      assert.equal(json(forged).error, 'invalid_grant');
     });
   });
 

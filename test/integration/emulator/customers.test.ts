@@ -1,5 +1,6 @@
-// The Customers view on the HTTPS emulator, signed in as the partner's user (device code: GDAP
-// decides what each customer allows), with real MSAL getting a token per customer tenant: a reason
+// The Customers view on the HTTPS emulator, signed in as the partner's user (one device code: GDAP
+// decides what each customer allows), with real MSAL redeeming that user's refresh token at each
+// customer's authority for a token of that tenant (no code of its own): a reason
 // row for every case, opening a customer and back, Cancel mid-refresh proven on the emulator's
 // request log, and every customer request carrying a token of that customer's own tenant.
 import * as assert from 'node:assert/strict';
@@ -39,7 +40,7 @@ const isCustomerBatch = (r: LoggedRequest, partner: string) => !r.inBatch && r.m
 const isRowScores = (r: LoggedRequest) => r.inBatch && r.path.startsWith('/v1.0/security/secureScores?$top=31&$select=');
 
 describe('Customers view (emulator, partner user through GDAP)', function () {
-  // A device-code sign-in per customer tenant, then the reads: slow on a loaded 2-core machine.
+  // A device-code sign-in, a token per customer tenant, then the reads: slow on a loaded 2-core machine.
   this.timeout(300_000);
   let partner: string;
   let firstSeq = 0;
@@ -95,11 +96,7 @@ describe('Customers view (emulator, partner user through GDAP)', function () {
     assert.match(row('Elmhurst Pediatrics').description, /^68\.7% · [\d.]+ \/ 419 points · /);
   });
 
-  // Known gap: with a device-code sign-in, @azure/identity's DeviceCodeCredential turns Entra's
-  // refusal (invalid_grant with AADSTS65001 or AADSTS53003) into "post_request_failed: invalid_grant"
-  // with no cause, so these rows say "Could not read this tenant" instead. The sample profile and the
-  // unit tests (client secret, VS Code's sign-in) show both reasons; this stays pending until fixed.
-  it.skip('names consent missing (AADSTS65001, with the admin-consent link) and Conditional Access (AADSTS53003) for a device-code sign-in', async () => {
+  it('names consent missing (AADSTS65001, with the admin-consent link) and Conditional Access (AADSTS53003) for a device-code sign-in', async () => {
     const a = await api();
     const rows = await customerRows();
     const row = (name: string) => rows.find(r => r.label === name)!;
@@ -110,6 +107,26 @@ describe('Customers view (emulator, partner user through GDAP)', function () {
     const wexford = a.customers.portfolio.customers.find(r => r.customer.name === 'Wexford Architects')!;
     assert.equal(wexford.reason?.action?.url, `${emulatorUrl}/${wexford.customer.tenantId}/adminconsent?client_id=${config().get('clientId')}`);
     assert.match(row('Litware Travel').description, /^A Conditional Access policy in this customer's tenant blocked the sign-in \(AADSTS53003\)\./);
+  });
+
+  it('signs in with one device code and gets every customer\'s token from it, refused ones included (the emulator\'s log)', async () => {
+    const a = await api();
+    const portfolio = a.customers.portfolio;
+    const log = await requestLog(firstSeq);
+    // MSAL adds `?client-request-id=…` to the token endpoint.
+    const tokenPosts = (tenantId: string) => log.filter(r => r.method === 'POST' && r.path.split('?')[0] === `/${tenantId}/oauth2/v2.0/token`);
+    assert.deepEqual(log.filter(r => /\/oauth2\/v2\.0\/devicecode$/.test(r.path)).map(r => r.path), [`/${partner}/oauth2/v2.0/devicecode`], 'one device code, at the partner\'s authority');
+    const read = portfolio.customers.filter(r => r.status === 'read');
+    assert.equal(read.length, 30);
+    for (const r of read) {
+      assert.ok(tokenPosts(r.customer.tenantId).some(p => p.status === 200), `a token from ${r.customer.name}'s own authority`);
+    }
+    // Entra's refusals came from the refresh-token redemption at those customers' authorities.
+    for (const name of ['Wexford Architects', 'Litware Travel']) {
+      const tenantId = portfolio.customers.find(r => r.customer.name === name)!.customer.tenantId;
+      const posts = tokenPosts(tenantId);
+      assert.ok(posts.length > 0 && posts.every(p => p.status === 400), `${name}: ${posts.map(p => p.status).join(',')}`);
+    }
   });
 
   it('opens a customer\'s tenant in the four views and comes back to the partner\'s', async () => {
