@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import { useWorkbench } from './session';
 import {
-  expand, focusPane, openQueryAlerts, openViewContainer, quickInput, quickInputBox, quickPickRows, restMouse, row, setSideBarWidth,
+  chooseQuickPickRowByKeyboard, expand, focusPane, openQueryAlerts, openViewContainer, quickInput, quickInputBox, quickPickRows, restMouse, row, setSideBarWidth,
   waitForChildren, waitForQuickInputValue, waitForQuickPickRow, waitForRows,
 } from './workbench';
 
@@ -25,14 +25,10 @@ describe('Query Alerts from the command palette (sample tenant)', function () {
     await openQueryAlerts(page);
     // The first row runs what is typed; the completions follow: Down, Enter picks one.
     await quickInputBox(page).pressSequentially('sev');
-    await waitForQuickPickRow(page, 1, /^severity:\s*Severity/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    await chooseQuickPickRowByKeyboard(page, 1, /^severity:\s*Severity/);
     await waitForQuickInputValue(page, 'severity:');
     await quickInputBox(page).pressSequentially('hi');
-    await waitForQuickPickRow(page, 1, /^severity:high\s*High/);
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    await chooseQuickPickRowByKeyboard(page, 1, /^severity:high\s*High/);
     await waitForQuickInputValue(page, 'severity:high ');
     await quickInputBox(page).pressSequentially('"ransom"');
     await waitForQuickPickRow(page, 0, /^severity:high "ransom"\s*Run query\s*Graph: severity eq 'high' · here: title or description contains "ransom"/);

@@ -390,7 +390,35 @@ export async function acceptQuickPick(page: Page): Promise<void> {
 
 /** Waits until the text box of the quick input holds exactly `value`. */
 export async function waitForQuickInputValue(page: Page, value: string, timeout = 10_000): Promise<void> {
-  await page.waitForFunction(v => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === v, value, { timeout });
+  await page.waitForFunction(v => (document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value === v, value, { timeout })
+    .catch(async (error: unknown) => {
+      const shown = await quickInputBox(page).inputValue().catch(() => '(no quick input)');
+      throw new Error(`the quick input never held ${JSON.stringify(value)}; it holds ${JSON.stringify(shown)} (${(error as Error).message.split('\n')[0]})`);
+    });
+}
+
+/**
+ * Moves to the quick pick row at `index` with the Down key and presses Enter once that row is the
+ * active one. The rows are replaced as each typed key is answered: an Enter sent while a late
+ * answer reset the active row would run the first row instead.
+ */
+export async function chooseQuickPickRowByKeyboard(page: Page, index: number, pattern: RegExp, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await waitForQuickPickRow(page, index, pattern, Math.max(1, deadline - Date.now()));
+    for (let i = 0; i < index; i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    const active = await quickInput(page).locator('.monaco-list-row.focused').first().textContent({ timeout: 2_000 }).catch(() => '');
+    if (pattern.test((active ?? '').replace(/\s+/g, ' ').trim())) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the quick pick row ${pattern} never became the active one (active: ${JSON.stringify(active)})`);
+    }
+    // The rows were replaced under the key presses, which makes the first row active again: retry.
+  }
 }
 
 /** Opens "Security Posture: Query Alerts…" from the command palette and waits for its own quick pick. */
