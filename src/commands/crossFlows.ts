@@ -53,6 +53,8 @@ function splitWritable(customers: WritableCustomer[]): { writable: WritableCusto
 }
 
 const ref = (c: TenantRef): TenantRef => ({ tenantId: c.tenantId, name: c.name || c.tenantId });
+/** Why a customer of the preview was sent nothing: the user unchecked all it had to change. */
+const UNCHECKED = 'Unchecked in the preview.';
 const tenantLabel = (t: TenantRef) => safeLabel(t.name || t.tenantId, 80);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -185,6 +187,8 @@ export async function setControlStateAcrossFlow(ui: Ui, port: CustomerPort, cust
   if (chosen.length === 0) {
     cancel();
   }
+  // The report names every customer of the preview: one left out by the user is "not changed" too.
+  skipped.push(...rows.filter(r => !chosen.includes(r)).map(r => ({ tenant: r.customer.tenant, reason: UNCHECKED })));
   const run = async (work: ControlRow[]) => ui.progress(`Setting "${safeLabel(rows[0].profile.title || control.id, 60)}" to ${to} in ${plural(work.length, 'customer')}`, true,
     signal => writeEach(work.map(w => ({ ...w, tenant: w.customer.tenant })), 'controls', 'Changing the state of improvement actions.',
       (w, s) => setControlStates(w.customer.target, [w.profile], change, s),
@@ -281,6 +285,9 @@ export async function updateAlertsAcrossFlow(ui: Ui, port: CustomerPort, custome
   if (work.length === 0) {
     cancel();
   }
+  skipped.push(...previews.filter(p => !work.some(w => w.customer === p.customer)).map(p => ({
+    tenant: p.customer.tenant, reason: p.previews.some(x => !x.unchanged) ? UNCHECKED : 'Every matching alert is already so.',
+  })));
   const failAll = (ids: { id: string; title: string; unchanged?: boolean }[], reason: string): ItemResult<SecurityAlert>[] =>
     ids.map(a => (a.unchanged ? { id: a.id, title: a.title, outcome: 'unchanged' } : { id: a.id, title: a.title, outcome: 'failed', reason }));
   const total = work.reduce((n, w) => n + w.previews.filter(x => !x.unchanged).length, 0);

@@ -193,6 +193,32 @@ describe('actions across customers (HTTPS emulator, a token per customer tenant)
     assert.match((await ui.next(s => s.kind === 'report')).text, /\| failed \| Nothing was changed: the SecurityEvents\.ReadWrite\.All permission was not granted\. \|/);
   });
 
+  it('names a customer unchecked in the preview as not changed in the notification and the report, and sends it nothing', async () => {
+    const all = await customers();
+    const [kept, unchecked] = all.filter(c => caseOf(c.tenantId) === 'securityAdministrator');
+    const mark = Math.max(0, ...emulator().requests.map(r => r.seq));
+    const ui = new ScriptedUi()
+      .script({ pick: 'Resolved through third party' }, { input: 'Mimecast' }, { input: '' }, { pickMany: labels => labels.filter(l => !l.startsWith(`${unchecked.name} › `)) })
+      .answerNotifications('Show Report');
+    await setControlStateAcrossFlow(ui, port(emulator()), [kept, unchecked], { id: CONTROL });
+    assert.equal((await ui.next(s => s.kind === 'notify')).text, 'Set state to Resolved through third party in customers: 1 updated in 1 customer; 1 customer not changed.');
+    const report = (await ui.next(s => s.kind === 'report')).text;
+    assert.ok(report.includes(`\n| ${unchecked.name} | ${unchecked.tenantId} | Unchecked in the preview. |`), report);
+    assert.deepEqual(writes(mark).map(w => w.tenantId), [kept.tenantId]);
+
+    // Alerts: a customer whose every alert is unchecked is named the same way.
+    const matching = (tenantId: string) => tenantData(tenantId).alerts.filter(a => a.status === 'new' && a.severity === 'high');
+    const [first, second] = all.filter(c => caseOf(c.tenantId) === 'securityAdministrator' && matching(c.tenantId).length > 0);
+    const alertsMark = Math.max(0, ...emulator().requests.map(r => r.seq));
+    const triage = new ScriptedUi()
+      .script({ input: 'status:new severity:high' }, { pick: 'Set status…' }, { pick: 'In progress' }, { pickMany: labels => labels.filter(l => !l.startsWith(`${second.name} › `)) })
+      .answerNotifications('Show Report');
+    await updateAlertsAcrossFlow(triage, port(emulator()), [first, second]);
+    assert.match((await triage.next(s => s.kind === 'notify')).text, /^Update alerts in customers: \d+ updated in 1 customer; 1 customer not changed\.$/);
+    assert.ok((await triage.next(s => s.kind === 'report')).text.includes(`\n| ${second.name} | ${second.tenantId} | Unchecked in the preview. |`));
+    assert.deepEqual([...new Set(writes(alertsMark).map(w => w.tenantId))], [first.tenantId]);
+  });
+
   it('refuses up front when no chosen customer can be changed, sending nothing', async () => {
     const all = await customers();
     const readers = all.filter(c => caseOf(c.tenantId) === 'securityReader').slice(0, 2);
