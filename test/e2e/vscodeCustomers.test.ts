@@ -104,7 +104,7 @@ describe('VS Code\'s Microsoft sign-in per customer: each customer read with its
     // VS Code's provider swallows the silent failure (it returns no session), so the extension
     // learns no AADSTS code: the row says a sign-in is needed; the stand-in saw Entra's AADSTS65001.
     const wexford = await row(pane, /^Wexford Architects, /, 120_000);
-    assert.match((await wexford.getAttribute('aria-label')) ?? '', /Sign-in needed for this customer's tenant/);
+    assert.match((await wexford.getAttribute('aria-label')) ?? '', /Sign-in needed for this customer's tenant: no token came without asking, and the sign-in did not say why \(the app may have no consent there/);
     assert.deepEqual(standIn().filter(e => e.silentRefused === ids['Wexford Architects']).map(e => e.error)[0], 'AADSTS65001');
 
     const log = standIn();
