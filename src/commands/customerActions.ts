@@ -94,8 +94,11 @@ export function registerCustomerActionCommands(s: Services, portfolio: Portfolio
   let lastFilter: string | undefined;
   return [
     registerCommand(s, 'securityPosture.setControlStateInCustomers', async (node?: unknown, nodes?: unknown, controlId?: unknown) => {
-      const customers = await customerTargets(ui, portfolio, node, nodes, 'Set Improvement Action State in Customers');
-      const control = await controlTarget(ui, s.store.get('profiles').data ?? [], controlId);
+      // From an improvement action's row: that action, in customers chosen next.
+      const row = entityOf(node as never);
+      const fromControl = row?.kind === 'controlProfile' ? row.profile : undefined;
+      const customers = await customerTargets(ui, portfolio, fromControl ? undefined : node, fromControl ? undefined : nodes, 'Set Improvement Action State in Customers');
+      const control = fromControl ? { id: fromControl.id, title: fromControl.title } : await controlTarget(ui, s.store.get('profiles').data ?? [], controlId);
       const { change, outcomes } = await setControlStateAcrossFlow(ui, customerPort(s), customers, control, lastControl);
       lastControl = change;
       return outcomes;

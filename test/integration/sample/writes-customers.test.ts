@@ -10,9 +10,9 @@ import type { SecureScoreControlProfile, SecurityAlert } from '../../../src/grap
 import type { CustomerResult } from '../../../src/model/portfolio';
 import type { Node } from '../../../src/views/node';
 import { entityOf } from '../../../src/views/node';
-import { waitFor } from '../helpers';
+import { getExtension, waitFor } from '../helpers';
 import { stubPrompts, type Shown } from '../prompts';
-import { api } from '../trees';
+import { api, walk } from '../trees';
 
 const CONTROL = 'mdo_safeattachments';
 const REPORT_SCHEME = 'security-posture-report';
@@ -39,6 +39,30 @@ const reports = () => vscode.workspace.textDocuments.filter(d => d.uri.scheme ==
 describe('actions across customers (sample partner)', function () {
   // A first read of the Customers view generates each sample customer's tenant: minutes on a loaded machine.
   this.timeout(300_000);
+
+  it('from an improvement action\'s row: offered on its context menu, asks for customers and not for the action (canceled at the state: nothing sent)', async () => {
+    await customerRows();
+    const menus = (getExtension().packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } }).contributes.menus;
+    assert.ok(menus['view/item/context'].some(m => m.command === 'securityPosture.setControlStateInCustomers' && /\^controlProfile/.test(m.when ?? '')), 'on the improvement action rows');
+    const row = (await walk('controls')).find(r => r.contextValue.startsWith('controlProfile') && r.label === 'Turn on Safe Attachments in block mode');
+    assert.ok(row, 'the Safe Attachments row');
+    const titles: string[] = [];
+    const prompts = stubPrompts({
+      quickPick: (items, options) => {
+        titles.push(options?.title ?? '');
+        // The customers: the first that can change; then Escape at the state.
+        return options?.canPickMany ? [items.find(i => i.description === 'can change')!] : undefined;
+      },
+    });
+    try {
+      await vscode.commands.executeCommand('securityPosture.setControlStateInCustomers', row.node, [row.node]);
+    } finally {
+      prompts.restore();
+    }
+    assert.equal(titles.length, 2, titles.join(' | '));
+    assert.equal(titles[0], 'Set Improvement Action State in Customers: choose customers');
+    assert.match(titles[1], /^Set State of .*Turn on Safe Attachments in block mode/);
+  });
 
   it('sets an improvement action in the selected customers: preview by customer, read-only one not sent to, notification and report', async () => {
     const a = await api();
