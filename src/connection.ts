@@ -271,7 +271,7 @@ export class Connection implements vscode.Disposable {
       await credential.interactive(() => credential.getSession(s.signIn.scopesFor(area, true), true, `${why} This needs the ${permission.write} permission.`));
     } catch (error) {
       throw new PostureError('forbidden',
-        `Nothing was changed: ${why.replace(/\.$/, '')} needs the ${permission.write} permission, which was not granted. Ask an admin to consent to it for the app, and for the ${permission.roles} role.`,
+        `Nothing was changed: ${why.replace(/\.$/, '')} needs the ${permission.write} permission, which was not granted. Ask an admin to consent to it for the app, and for the ${permission.writeRoles} role.`,
         { cause: error });
     }
   }

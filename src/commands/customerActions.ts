@@ -32,7 +32,8 @@ export function customerPort(s: Services): CustomerPort {
         tenant, graph, security: new SecurityApi(graph),
         target: {
           writes: new WriteApi(graph), store: shown?.store ?? NO_STORE, pending: shown ? s.pending : undefined, user: s.connection.userPrincipalName,
-          ensureWriteAccess: (area, why) => s.connection.ensureWriteAccess(area, why, tenant.tenantId),
+          // VS Code may ask for each customer's write permission in turn: the reason names the customer asked for.
+          ensureWriteAccess: (area, why) => s.connection.ensureWriteAccess(area, `${why.replace(/\.$/, '')} in ${safeLabel(tenant.name || tenant.tenantId, 80)}.`, tenant.tenantId),
         },
       };
     },

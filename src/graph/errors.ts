@@ -17,13 +17,14 @@ export type ErrorKind =
 /** What a caller is about to do, so a message can name the permission and role it needs. */
 export type ApiArea = 'secureScore' | 'controls' | 'alerts' | 'partner' | 'relationships' | 'contracts';
 
-export const AREA_PERMISSIONS: Record<ApiArea, { read: string; write: string; roles: string }> = {
-  secureScore: { read: 'SecurityEvents.Read.All', write: 'SecurityEvents.ReadWrite.All', roles: 'Security Reader, Global Reader or Security Administrator' },
-  controls: { read: 'SecurityEvents.Read.All', write: 'SecurityEvents.ReadWrite.All', roles: 'Security Reader, Global Reader or Security Administrator' },
-  alerts: { read: 'SecurityAlert.Read.All', write: 'SecurityAlert.ReadWrite.All', roles: 'Security Reader, Global Reader, Security Operator or Security Administrator' },
-  partner: { read: 'PartnerSecurity.Read.All', write: 'PartnerSecurity.ReadWrite.All', roles: 'a Partner Center admin agent' },
-  relationships: { read: 'DelegatedAdminRelationship.Read.All', write: 'DelegatedAdminRelationship.ReadWrite.All', roles: 'an admin agent in the partner tenant' },
-  contracts: { read: 'Directory.Read.All', write: 'Directory.ReadWrite.All', roles: 'an admin agent or Directory Readers in the partner tenant' },
+/** Per area: the delegated permissions, the roles that may read, and the roles that may write (`writeRoles`). */
+export const AREA_PERMISSIONS: Record<ApiArea, { read: string; write: string; roles: string; writeRoles: string }> = {
+  secureScore: { read: 'SecurityEvents.Read.All', write: 'SecurityEvents.ReadWrite.All', roles: 'Security Reader, Global Reader or Security Administrator', writeRoles: 'Security Administrator' },
+  controls: { read: 'SecurityEvents.Read.All', write: 'SecurityEvents.ReadWrite.All', roles: 'Security Reader, Global Reader or Security Administrator', writeRoles: 'Security Administrator' },
+  alerts: { read: 'SecurityAlert.Read.All', write: 'SecurityAlert.ReadWrite.All', roles: 'Security Reader, Global Reader, Security Operator or Security Administrator', writeRoles: 'Security Operator or Security Administrator' },
+  partner: { read: 'PartnerSecurity.Read.All', write: 'PartnerSecurity.ReadWrite.All', roles: 'a Partner Center admin agent', writeRoles: 'a Partner Center admin agent' },
+  relationships: { read: 'DelegatedAdminRelationship.Read.All', write: 'DelegatedAdminRelationship.ReadWrite.All', roles: 'an admin agent in the partner tenant', writeRoles: 'an admin agent in the partner tenant' },
+  contracts: { read: 'Directory.Read.All', write: 'Directory.ReadWrite.All', roles: 'an admin agent or Directory Readers in the partner tenant', writeRoles: 'an admin agent in the partner tenant' },
 };
 
 export class PostureError extends Error {

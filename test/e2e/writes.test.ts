@@ -406,8 +406,10 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
   const standInLog = path.join(os.tmpdir(), `sp-stand-in-${process.pid}-${Date.now()}.jsonl`);
   let emulator: Emulator | undefined;
   const session = useWorkbench('vscode-sign-in', async () => {
-    const { startEmulator, extensionEnvironment, extensionSettings } = await import('../emulator/server');
-    emulator = await startEmulator({ dataset });
+    const { startEmulator, extensionEnvironment, extensionSettings, defaultClient } = await import('../emulator/server');
+    // The write permissions need the user's own consent (incremental consent): VS Code's provider
+    // cannot get them silently, so VS Code shows its modal (with a silent token it shows none).
+    emulator = await startEmulator({ dataset, clients: [{ ...defaultClient(), userConsentScopes: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All'] }] });
     return {
       settings: { ...extensionSettings(emulator), 'securityPosture.authMethod': 'vscode', 'workbench.colorTheme': 'Default Dark Modern' },
       env: { ...extensionEnvironment(emulator), SP_STAND_IN_AUTHORITY: emulator.url, SP_STAND_IN_LOG: standInLog },
@@ -419,7 +421,8 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
     return emulator;
   };
   /** The scope sets VS Code asked the stand-in provider to sign in with, in order. */
-  const sessionsCreated = (): string[][] => (fs.existsSync(standInLog) ? fs.readFileSync(standInLog, 'utf8').split('\n').filter(Boolean).map(l => (JSON.parse(l) as { scopes: string[] }).scopes) : []);
+  const sessionsCreated = (): string[][] => (fs.existsSync(standInLog) ? fs.readFileSync(standInLog, 'utf8').split('\n').filter(Boolean)
+    .map(l => JSON.parse(l) as { created?: string; scopes: string[] }).filter(e => e.created).map(e => e.scopes) : []);
   const graph = () => emu().url;
 
   before(async function () {

@@ -63,6 +63,8 @@ export interface RequestLogEntry {
   clientId?: string;
   /** `tid` of the bearer token: whose data Graph answered with (a token never reaches another tenant's data). */
   tenantId?: string;
+  /** `scp` of a delegated bearer token: the permissions it carried (absent for app-only tokens). */
+  scopes?: string;
   fault?: FaultKind;
   throttled?: boolean;
   /** The JSON body of a Graph write (not of `$batch` itself: its inner writes carry their own), so tests can check exactly what was sent. */
@@ -289,7 +291,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const fault = hit >= 0 ? faulted.splice(hit, 1)[0].kind : undefined;
       log({
         time: x.entry.time, method, path, status: r.status, durationMs: 0, inBatch: true,
-        clientId: x.entry.clientId, tenantId: x.entry.tenantId, ...(fault ? { fault } : {}),
+        clientId: x.entry.clientId, tenantId: x.entry.tenantId, ...(x.entry.scopes !== undefined ? { scopes: x.entry.scopes } : {}), ...(fault ? { fault } : {}),
         ...(method !== 'GET' && sent?.body !== undefined ? { body: sent.body } : {}),
       });
     }
@@ -361,6 +363,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const app = auth.claims.appid;
     x.entry.clientId = app;
     x.entry.tenantId = auth.caller.tenantId;
+    if (auth.claims.scp !== undefined) {
+      x.entry.scopes = auth.claims.scp;
+    }
     const request: EngineRequest = { method: x.entry.method, url: x.entry.path, headers: x.headers, body };
     const gdap = gdapRefusal(pristine, auth.caller, request);
     if (gdap) {
@@ -542,7 +547,8 @@ export function extensionSettings(emulator: Emulator, client: EmulatorClient = e
   };
 }
 
-function defaultClient(): EmulatorClient {
+/** The app the emulator registers when given none: all security and partner permissions, app-only and delegated. */
+export function defaultClient(): EmulatorClient {
   return {
     clientId: DEFAULT_CLIENT_ID,
     secret: `emu8Q~${randomBytes(27).toString('base64url')}`,

@@ -34,6 +34,12 @@ export interface EmulatorClient {
   roles: string[];
   /** Delegated permissions consented for the app; without them public-client flows are refused. */
   delegatedScopes?: string[];
+  /**
+   * Of `delegatedScopes`, those each user consents to per tenant at an interactive sign-in (Entra's
+   * incremental consent): until a device code in that tenant asked for one, redeeming a refresh
+   * token for it there gets AADSTS65001. Default none: all of `delegatedScopes` are consented for everyone.
+   */
+  userConsentScopes?: string[];
   /** The user who "approves" device codes for this app (default: the dataset's signed-in user). */
   upn?: string;
   /** Federated identity credentials: outside tokens this app accepts as its client assertion. */
@@ -139,6 +145,8 @@ export class TokenService {
   private readonly epochs = new Map<string, number>();
   private readonly deviceCodes = new Map<string, DeviceCode>();
   private readonly refreshTokens = new Map<string, Grant>();
+  /** `tenant|client|user|permission` (lower case) a user consented to interactively (see `userConsentScopes`). */
+  private readonly userConsents = new Set<string>();
   private readonly federationKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   private readonly federationKid = randomBytes(12).toString('base64url');
   private readonly customers = new Map<string, SampleCustomerSpec>();
@@ -386,7 +394,14 @@ export class TokenService {
       return this.error(400, 'authorization_pending', 70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.', correlationId);
     }
     this.deviceCodes.delete(form.get('device_code') ?? '');
-    return this.delegatedTokens(code, correlationId);
+    const issued = this.delegatedTokens(code, correlationId);
+    if (issued.status === 200) {
+      // The user approved the device code: that consents to what it asked for, in that tenant.
+      for (const permission of code.permissions) {
+        this.userConsents.add(userConsentKey(code, permission));
+      }
+    }
+    return issued;
   }
 
   private refresh(form: URLSearchParams, correlationId: string, tenantId: string): EngineResponse {
@@ -408,6 +423,12 @@ export class TokenService {
     const asked = scope ? this.delegatedGrant(client, scope, correlationId, tenantId) : undefined;
     if (asked && !('permissions' in asked)) {
       return asked;
+    }
+    const needsConsent = (asked?.permissions ?? []).some((p) => client.userConsentScopes?.some((u) => u.toLowerCase() === p.toLowerCase())
+      && !this.userConsents.has(userConsentKey({ ...grant, tenantId }, p)));
+    if (needsConsent) {
+      // Incremental consent: a silent request cannot ask the user; an interactive sign-in must.
+      return this.consentRequired(client.clientId, correlationId);
     }
     return this.delegatedTokens({ ...grant, tenantId, ...(asked ? { permissions: asked.permissions, oidcScopes: asked.oidcScopes } : {}) }, correlationId);
   }
@@ -666,6 +687,10 @@ export class TokenService {
       'x-ms-request-id': randomUUID(),
     };
   }
+}
+
+function userConsentKey(grant: { tenantId: string; clientId: string; upn: string }, permission: string): string {
+  return [grant.tenantId, grant.clientId, grant.upn, permission].join('|').toLowerCase();
 }
 
 function decodeJwt(token: string): Jwt | undefined {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createClientCertificate, type ClientCertificate } from '../emulator/certs';
 import { startEmulator, type Emulator, type EmulatorClient } from '../emulator/server';
 import { SECURITY_PERMISSIONS } from '../emulator/tokens';
+import { generateTenant } from '../../src/sample/generator';
 
 interface Reply {
   status: number;
@@ -83,6 +84,8 @@ async function networkError(promise: Promise<unknown>): Promise<string> {
 const FULL: EmulatorClient = {
   clientId: '0f0e0d0c-1111-4222-8333-444455556666', secret: 'full~secret', roles: [...SECURITY_PERMISSIONS], delegatedScopes: [...SECURITY_PERMISSIONS],
 };
+/** Its write permission needs each user's own consent in each tenant (incremental consent). */
+const USER_CONSENT: EmulatorClient = { ...FULL, clientId: '0f0e0d0c-6666-4222-8333-444455556666', userConsentScopes: ['SecurityAlert.ReadWrite.All'] };
 const READER: EmulatorClient = { clientId: '0f0e0d0c-2222-4222-8333-444455556666', secret: 'reader~secret', roles: ['SecurityEvents.Read.All'] };
 const FEDERATED: EmulatorClient = {
   clientId: '0f0e0d0c-5555-4222-8333-444455556666', roles: ['SecurityEvents.Read.All'],
@@ -99,7 +102,7 @@ describe('Graph emulator', function () {
     dir = await mkdtemp(join(tmpdir(), 'emulator-test-'));
     cert = await createClientCertificate(dir, 'cert-app');
     emu = await startEmulator({
-      clients: [FULL, READER, FEDERATED, { clientId: CERT_ID, certificatePem: cert.certificatePem, roles: ['SecurityEvents.Read.All'] }],
+      clients: [FULL, READER, FEDERATED, USER_CONSENT, { clientId: CERT_ID, certificatePem: cert.certificatePem, roles: ['SecurityEvents.Read.All'] }],
     });
   });
 
@@ -288,6 +291,39 @@ describe('Graph emulator', function () {
         form: { grant_type: 'refresh_token', client_id: FULL.clientId, refresh_token: `${granted.refresh_token}x`, scope },
       });
       assert.equal(json(forged).error, 'invalid_grant');
+    });
+
+    it('incremental consent: a refresh token gets a user-consent permission in a tenant only after an interactive sign-in there asked for it', async function () {
+      const customers = generateTenant().customerTenants!.filter(c => c.case === 'securityAdministrator').map(c => c.tenantId);
+      const [first, second] = customers;
+      const deviceCode = async (tenant: string, scope: string): Promise<Loose> => {
+        const start = json(await call(emu, 'POST', `/${tenant}/oauth2/v2.0/devicecode`, { form: { client_id: USER_CONSENT.clientId, scope } }));
+        for (;;) {
+          const answer = json(await call(emu, 'POST', `/${tenant}/oauth2/v2.0/token`, {
+            form: { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: USER_CONSENT.clientId, device_code: start.device_code },
+          }));
+          if (answer.error !== 'authorization_pending') {
+            return answer;
+          }
+        }
+      };
+      const refresh = async (tenant: string, token: string, permission: string) => call(emu, 'POST', `/${tenant}/oauth2/v2.0/token`, {
+        form: { grant_type: 'refresh_token', client_id: USER_CONSENT.clientId, refresh_token: token, scope: `${emu.url}/${permission} openid profile offline_access` },
+      });
+      const home = await deviceCode(emu.tenantId, `${emu.url}/SecurityAlert.Read.All offline_access`);
+      assert.equal((await refresh(first, home.refresh_token, 'SecurityAlert.Read.All')).status, 200, 'reading needs no consent of its own');
+      const silent = await refresh(first, home.refresh_token, 'SecurityAlert.ReadWrite.All');
+      assert.equal(silent.status, 400);
+      assert.match(json(silent).error_description, /^AADSTS65001: /);
+
+      const consented = await deviceCode(first, `${emu.url}/SecurityAlert.ReadWrite.All offline_access`);
+      assert.equal(claimsOf(consented.access_token).tid, first);
+      assert.equal(claimsOf(consented.access_token).scp, 'SecurityAlert.ReadWrite.All');
+      // Now even the first refresh token gets it there, and only there.
+      const after = await refresh(first, home.refresh_token, 'SecurityAlert.ReadWrite.All');
+      assert.equal(after.status, 200, after.text);
+      assert.equal(claimsOf(json(after).access_token).scp, 'SecurityAlert.ReadWrite.All');
+      assert.match(json(await refresh(second, home.refresh_token, 'SecurityAlert.ReadWrite.All')).error_description, /^AADSTS65001: /);
     });
   });
 

@@ -143,6 +143,7 @@ describe('Customers portfolio over HTTPS and MSAL (emulator)', function () {
     assert.ok(empty.posture!.openAlerts, 'alerts still counted');
 
     assert.equal(rows.get(signInTenant)!.reason!.kind, 'signInNeeded');
+    assert.match(rows.get(signInTenant)!.reason!.message, /no token came without asking, and the sign-in did not say why \(the app may have no consent there/);
     assert.equal(summary.blocked, 7, 'no relationship, no role, expired, consent, CA, throttled, sign-in');
     assert.equal(summary.read, 29);
     assert.equal(summary.retried, 0, 'a Retry-After of 10 minutes is reported, not waited for');

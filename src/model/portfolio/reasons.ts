@@ -144,7 +144,9 @@ export function reasonFromError(error: unknown, ctx: ReasonContext): Reason {
   if ((aadsts && INTERACTION_CODES.has(aadsts)) || /interaction_required|not signed in|login_required/i.test(text)) {
     return {
       kind: 'signInNeeded', blocking: true, code: aadsts ? `AADSTS${aadsts}` : undefined,
-      message: 'Sign-in needed for this customer\'s tenant.',
+      // No code: VS Code's Microsoft sign-in drops Entra's answer when it has no token silently.
+      message: aadsts ? 'Sign-in needed for this customer\'s tenant.'
+        : 'Sign-in needed for this customer\'s tenant: no token came without asking, and the sign-in did not say why (the app may have no consent there, a Conditional Access policy may block it, or it needs multi-factor sign-in).',
       action: { label: 'Sign In', command: 'signIn' },
     };
   }
