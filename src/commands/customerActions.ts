@@ -58,7 +58,8 @@ async function customerTargets(ui: Ui, portfolio: Portfolio, node: unknown, node
   }
   const picked = await required(ui.pickMany(readable.map(r => ({
     label: safeLabel(r.customer.name || r.customer.tenantId, 80),
-    description: r.customer.access.canWrite ? 'can change' : 'read-only: needs Security Administrator',
+    // A customer the last read could not reach says so: its role alone does not make it changeable.
+    description: r.reason?.blocking ? `not read: ${safeLabel(r.reason.message, 100)}` : r.customer.access.canWrite ? 'can change' : 'read-only: needs Security Administrator',
     detail: `${r.customer.tenantId} · ${safeLabel(r.customer.access.roles.join(', ') || 'no role', 120)}`,
     value: r,
   })), { title: `${title}: choose customers` }));

@@ -85,7 +85,7 @@ export function errorFromResponse(status: number, body: unknown, headers: { get(
           `This account cannot read the partner security score: it needs ${perms!.read} and ${perms!.roles} role in a CSP partner tenant.`, base);
       }
       const perm = perms ? (write ? perms.write : perms.read) : undefined;
-      const needs = perm ? ` It needs the ${perm} permission (admin consent) and the ${perms!.roles} role.` : '';
+      const needs = perm ? ` It needs the ${perm} permission (admin consent) and the ${write ? perms!.writeRoles : perms!.roles} role.` : '';
       return new PostureError('forbidden', `Access denied by Microsoft Graph.${needs}`, base);
     }
     case 404:

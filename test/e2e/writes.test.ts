@@ -384,7 +384,7 @@ describe('The first write with an app that has no write permission (HTTPS emulat
 
     const toast = await waitForNotification(page, /"E2E alert to classify" was not changed\./);
     const message = await toast.locator('.notification-list-item-message').innerText();
-    assert.match(message, /Access denied by Microsoft Graph\. It needs the SecurityAlert\.ReadWrite\.All permission \(admin consent\) and the Security Reader, Global Reader, Security Operator or Security Administrator role\./);
+    assert.match(message, /Access denied by Microsoft Graph\. It needs the SecurityAlert\.ReadWrite\.All permission \(admin consent\) and the Security Operator or Security Administrator role\./);
     // Back to what it was (not "Updating…").
     await row(pane, /^E2E alert to classify, [^·]+ · New · [^·]+ · unassigned$/);
     assert.deepEqual(writesSince(emulator(), mark), [{

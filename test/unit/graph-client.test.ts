@@ -102,6 +102,15 @@ describe('Graph data layer over HTTPS (emulator)', function () {
     await assert.rejects(api.alertsPage('', 10), (e: PostureError) => e.kind === 'forbidden' && /SecurityAlert\.Read\.All/.test(e.message) && /Security Reader/.test(e.message));
   });
 
+  it('names the write permission and the roles that can write on a refused write', async () => {
+    const { graph } = service();
+    emulator().faults.add({ method: 'PATCH', path: 'alerts_v2', fault: { kind: 'status', status: 403, code: 'Forbidden', message: 'Insufficient privileges to complete the operation.' } });
+    await assert.rejects(graph.patch('/security/alerts_v2/any', { status: 'inProgress' }, { area: 'alerts', write: true }), (e: PostureError) => {
+      assert.equal(e.message, 'Access denied by Microsoft Graph. It needs the SecurityAlert.ReadWrite.All permission (admin consent) and the Security Operator or Security Administrator role.');
+      return true;
+    });
+  });
+
   it('reports a 404 as an item that no longer exists', async () => {
     const { graph } = service();
     await assert.rejects(graph.get('/security/alerts_v2/does-not-exist', { area: 'alerts' }), (e: PostureError) => e.kind === 'notFound');
