@@ -97,6 +97,11 @@ export function createVscodeStub(settings: Record<string, unknown>): object {
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     ExtensionMode: { Production: 1, Development: 2, Test: 3 },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    CodeActionKind: { QuickFix: { value: 'quickfix' } },
+    CompletionItemKind: { Value: 11, Property: 9, Field: 4, EnumMember: 19 },
+    TreeItemCheckboxState: { Unchecked: 0, Checked: 1 },
+    QuickPickItemKind: { Separator: -1, Default: 0 },
     Uri: { parse: uri, file: uri, joinPath: (base: { path: string }, ...parts: string[]) => uri(path.join(base.path, ...parts)) },
     window: lenient({
       createOutputChannel: () => lenient({ name: 'Security Posture', logLevel: 2, onDidChangeLogLevel: disposable }),
@@ -105,10 +110,13 @@ export function createVscodeStub(settings: Record<string, unknown>): object {
       showInformationMessage: resolved, showWarningMessage: resolved, showErrorMessage: resolved, showQuickPick: resolved, showInputBox: resolved,
     }),
     commands: lenient({ executeCommand: resolved, getCommands: async () => [] }),
-    workspace: lenient({ getConfiguration: configuration, workspaceFolders: undefined }),
+    workspace: lenient({ getConfiguration: configuration, workspaceFolders: undefined, textDocuments: [], isTrusted: true }),
     authentication: lenient({ getSession: resolved, getAccounts: async () => [] }),
     env: lenient({ clipboard: { writeText: resolved, readText: async () => '' }, openExternal: async () => false, language: 'en', uiKind: 1 }),
     extensions: lenient({ all: [], getExtension: () => undefined }),
+    lm: lenient({}),
+    // The posture file's diagnostics (Problems panel) and editor providers.
+    languages: lenient({ createDiagnosticCollection: () => lenient({ set: () => undefined, delete: () => undefined, clear: () => undefined }) }),
   });
 }
 
@@ -124,7 +132,8 @@ export function createExtensionContext(extensionPath: string): object {
     asAbsolutePath: (p: string) => path.join(extensionPath, p),
     globalStorageUri: uri(path.join(extensionPath, '.global')),
     logUri: uri(path.join(extensionPath, '.log')),
-    extensionMode: 1,
+    // Test mode, as the tests run it: only then does activate() return the API whose ready() the bench awaits.
+    extensionMode: 3,
   });
 }
 
