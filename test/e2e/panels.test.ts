@@ -135,7 +135,13 @@ describe('Analytics panels (sample tenant)', function () {
     await showTable(frame, 'categories');
     const categories = await tableText(frame, 'section.card[data-card="categories"]');
     const last = categories.rows[categories.rows.length - 1];
-    const categoryRows = await waitForChildren(await row(pane, /^Categories\b/));
+    // Every category's row: the tree may still be drawing them (a CI run read it with Device not there yet).
+    const categoriesRow = await row(pane, /^Categories\b/);
+    let categoryRows = await waitForChildren(categoriesRow);
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline && !categories.header.slice(1).every(c => categoryRows.some(label => label.startsWith(`${c},`)));) {
+      await page.waitForTimeout(200);
+      categoryRows = await waitForChildren(categoriesRow);
+    }
     categories.header.slice(1).forEach((category, i) => {
       const treeRow = categoryRows.find(label => label.startsWith(`${category},`));
       assert.ok(treeRow, `tree row for ${category}`);
