@@ -178,7 +178,6 @@ describe('Analytics panels (sample tenant)', function () {
     const history = await row(pane, /^History,/);
     const changes = Number(/(\d+) changes/.exec((await history.getAttribute('aria-label')) ?? '')?.[1]);
     await expand(history);
-    const newest = (await firstChild(history).then(r => r.getAttribute('aria-label'))) ?? '';
     await clickRowAction(page, score, 'Show Partner Security Score History');
     const frame = await panelFrame(page, 'partner');
     for (const card of CARDS.partner) {
@@ -190,6 +189,16 @@ describe('Analytics panels (sample tenant)', function () {
     const table = await tableText(frame, 'section.card[data-card="partner-score"]');
     assert.equal(table.rows.length, changes, 'one row per recorded change (range "all")');
     const [date, value] = table.rows[table.rows.length - 1];
+    // The tree's first History row is the newest change, once the tree has drawn its refreshed
+    // rows (a CI run read an older first row while they were being replaced).
+    let newest = '';
+    for (const deadline = Date.now() + 30_000; ;) {
+      newest = (await firstChild(history).then(r => r.getAttribute('aria-label'))) ?? '';
+      if (newest.startsWith(`${date}, ${value} ·`) || Date.now() > deadline) {
+        break;
+      }
+      await page.waitForTimeout(200);
+    }
     assert.ok(newest.startsWith(`${date}, ${value} ·`), `newest change ${date} ${value} vs tree row ${newest}`);
     await showTable(frame, 'partner-requirements');
     const requirements = await tableText(frame, 'section.card[data-card="partner-requirements"]');
