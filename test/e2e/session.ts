@@ -140,3 +140,18 @@ export function useSampleWorkbench(name: string): () => Session {
   });
   return session;
 }
+
+/** One line of the auth stand-in's log (test/fixtures/auth-stand-in): scopes, tenants and AADSTS codes, never a token. */
+export interface StandInEntry {
+  created?: string;
+  silent?: string;
+  silentRefused?: string;
+  tenant?: string;
+  scopes: string[];
+  error?: string;
+}
+
+/** What the auth stand-in did so far, in order (an empty list before its first sign-in). */
+export function readStandInLog(file: string): StandInEntry[] {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line) as StandInEntry) : [];
+}

@@ -17,7 +17,7 @@ import type { TenantDataset } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator } from '../emulator/server';
 import { repoRoot } from '../host/paths';
-import { useWorkbench } from './session';
+import { readStandInLog, useWorkbench, type StandInEntry } from './session';
 import {
   acceptQuickPick, clickDialogButton, clickNotificationButton, focusPane, openViewContainer, pickQuickItem, quickInput, quickInputBox, row,
   rowLabels, runCommand, setSideBarWidth, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickPickRows,
@@ -51,15 +51,6 @@ function partnerTenant(): { dataset: TenantDataset; ids: Record<string, string> 
   };
 }
 
-interface StandInEntry {
-  created?: string;
-  silent?: string;
-  silentRefused?: string;
-  tenant?: string;
-  scopes: string[];
-  error?: string;
-}
-
 describe('VS Code\'s Microsoft sign-in per customer: each customer read with its own tenant\'s session, its write permission asked by name (HTTPS emulator)', function () {
   this.timeout(300_000);
   const { dataset, ids } = partnerTenant();
@@ -80,7 +71,7 @@ describe('VS Code\'s Microsoft sign-in per customer: each customer read with its
     return emulator;
   };
   /** What the stand-in provider did, in order (scopes, tenants and AADSTS codes: it never logs a token). */
-  const standIn = (): StandInEntry[] => (fs.existsSync(standInLog) ? fs.readFileSync(standInLog, 'utf8').split('\n').filter(Boolean).map(l => JSON.parse(l) as StandInEntry) : []);
+  const standIn = () => readStandInLog(standInLog);
   const tenantOf = (e: StandInEntry) => e.scopes.find(s => s.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length);
 
   before(async function () {

@@ -17,7 +17,7 @@ import type { TenantDataset } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator, EmulatorClient, RequestLogEntry } from '../emulator/server';
 import { repoRoot } from '../host/paths';
-import { useWorkbench, type Session } from './session';
+import { readStandInLog, useWorkbench, type Session } from './session';
 import {
   acceptQuickPick, clickDialogButton, clickNotificationButton, collapse, expand, focusPane, openQueryAlerts, openViewContainer, pickQuickItem,
   quickInput, quickInputBox, quickPickRow, restMouse, row, rowLabels, rowStartingWith, runCommand, runContextMenuEntry, setSideBarWidth,
@@ -421,8 +421,7 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
     return emulator;
   };
   /** The scope sets VS Code asked the stand-in provider to sign in with, in order. */
-  const sessionsCreated = (): string[][] => (fs.existsSync(standInLog) ? fs.readFileSync(standInLog, 'utf8').split('\n').filter(Boolean)
-    .map(l => JSON.parse(l) as { created?: string; scopes: string[] }).filter(e => e.created).map(e => e.scopes) : []);
+  const sessionsCreated = (): string[][] => readStandInLog(standInLog).filter(e => e.created).map(e => e.scopes);
   const graph = () => emu().url;
 
   before(async function () {
