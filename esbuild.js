@@ -1,6 +1,6 @@
 // Bundles the extension for Node (dist/extension.js), the command line (dist/cli.js, the
-// `security-posture` bin), the lazily loaded identity library (dist/identity.js) and sample tenant
-// (dist/sample.js) both of them share, and webview scripts for the browser.
+// `security-posture` bin), the lazily loaded identity library (dist/identity.js), sample tenant
+// (dist/sample.js) and YAML parser (dist/yaml.js) both of them share, and webview scripts for the browser.
 // `require('./esbuild.js')` gives the build options without building (tests bundle the CLI).
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -12,17 +12,19 @@ const watch = process.argv.includes('--watch');
 /**
  * Modules loaded on demand stay out of the extension and CLI bundles: each is its own file next to
  * them. (`require('./identity')` from src/auth/identityCredential.ts, `require('./sample/bundle')`
- * from src/connection.ts, `require('../sample/bundle')` from src/cli/tenant.ts.)
+ * from src/connection.ts, `require('../sample/bundle')` from src/cli/tenant.ts, `require('./yaml')`
+ * from src/posture/parse.ts.)
  */
 const LAZY = [
   { request: './identity', importer: path.join('auth', 'identityCredential.ts'), file: './identity.js' },
   { request: './sample/bundle', importer: 'connection.ts', file: './sample.js' },
   { request: '../sample/bundle', importer: path.join('cli', 'tenant.ts'), file: './sample.js' },
+  { request: './yaml', importer: path.join('posture', 'parse.ts'), file: './yaml.js' },
 ];
 const lazyExternals = {
   name: 'lazy-externals',
   setup(build) {
-    build.onResolve({ filter: /^\.\.?\/(identity|sample\/bundle)$/ }, args => {
+    build.onResolve({ filter: /^\.\.?\/(identity|sample\/bundle|yaml)$/ }, args => {
       const lazy = LAZY.find(l => l.request === args.path && args.importer.endsWith(l.importer));
       return lazy ? { path: lazy.file, external: true } : undefined;
     });
@@ -82,6 +84,7 @@ async function main() {
     cli,
     { ...node, entryPoints: ['src/auth/identity.ts'], outfile: 'dist/identity.js' },
     { ...node, entryPoints: ['src/sample/bundle.ts'], outfile: 'dist/sample.js' },
+    { ...node, entryPoints: ['src/posture/yaml.ts'], outfile: 'dist/yaml.js' },
   ];
   if (webviewEntries.length > 0) {
     builds.push({

@@ -51,7 +51,7 @@ export function bundleScenario(build: Build): Measure[] {
   const extension = path.join(build.dist, 'extension.js');
   const webviewDir = path.join(build.dist, 'webview');
   const webviews = fs.existsSync(webviewDir) ? fs.readdirSync(webviewDir).filter(f => f.endsWith('.js')) : [];
-  const lazy = ['identity.js', 'sample.js'].filter(f => fs.existsSync(path.join(build.dist, f)));
+  const lazy = ['identity.js', 'sample.js', 'yaml.js'].filter(f => fs.existsSync(path.join(build.dist, f)));
   const requireMs = (bundle: string) => median(Array.from({ length: RUNS }, () => sample(bundle, 'require').requireMs));
   return [
     { scenario: 'bundle', scale: '', measure: 'extension bundle (KB, minified)', ours: kb(extension), baseline: kb(build.eagerBundle), budget: { op: '<=', value: 250 },

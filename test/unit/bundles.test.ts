@@ -1,0 +1,25 @@
+// The extension and command-line bundles as the build writes them (npm test builds before the unit
+// tests run): the large libraries that only some uses need are their own files, loaded on first use.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
+const read = (name: string) => {
+  const file = path.join(dist, name);
+  assert.ok(fs.existsSync(file), `${file} is missing: run \`node esbuild.js\` first`);
+  return fs.readFileSync(file, 'utf8');
+};
+/** A message only the `yaml` package's parser carries. */
+const YAML_MARK = 'Implicit keys need to be on a single line';
+
+describe('Extension and CLI bundles', () => {
+  for (const bundle of ['extension.js', 'cli.js']) {
+    it(`${bundle} loads the YAML parser from yaml.js when a posture file is read, instead of carrying it`, () => {
+      const text = read(bundle);
+      assert.ok(!text.includes(YAML_MARK), `${bundle} carries the yaml parser`);
+      assert.match(text, /require\("\.\/yaml\.js"\)/, `${bundle} does not load ./yaml.js`);
+      assert.ok(read('yaml.js').includes(YAML_MARK), 'yaml.js holds the parser');
+    });
+  }
+});
