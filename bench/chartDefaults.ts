@@ -1,19 +1,20 @@
 // The chart baseline's drawing, bundled by chart.ts into the panel page in place of
 // src/webview/charts.ts's createChart: the same page, model, tables, canvas boxes and motion
-// setting, with each chart drawn the way Chart.js's own samples draw one (`chart.js/auto`, default
+// setting, with every chart drawn the way Chart.js's own samples draw one (`chart.js/auto`, default
 // options: a point on every value, every category label measured for ticks). It keeps only what
 // the chart shows (its kind, stacking, direction) and what the motion setting asks for, so the
-// two pages differ only in the chart configuration ours chooses for long series.
+// two pages differ only in how the charts are drawn: ours draws lines over days with uPlot and
+// bars with a tuned Chart.js configuration.
 import Chart from 'chart.js/auto';
-import type { ChartOptions as OurOptions } from '../src/webview/charts';
+import type { ChartOptions as OurOptions, DrawnChart } from '../src/webview/charts';
 import type { ChartSpec } from '../src/webview/protocol';
 
 export * from '../src/webview/charts';
 
-export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options: OurOptions): Chart {
+export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options: OurOptions): DrawnChart {
   const horizontal = spec.type === 'horizontalBar';
   const stacked = spec.stacked ? { x: { stacked: true }, y: { stacked: true } } : undefined;
-  return new Chart(canvas, {
+  const chart = new Chart(canvas, {
     type: spec.type === 'line' ? 'line' : 'bar',
     data: {
       labels: spec.labels,
@@ -27,4 +28,5 @@ export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options:
       scales: stacked,
     },
   });
+  return { canvas, destroy: () => chart.destroy(), png: () => chart.toBase64Image() };
 }

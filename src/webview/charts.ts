@@ -1,90 +1,17 @@
-// Chart.js for the panels, with only the parts they use registered (tree-shaken by esbuild).
+// The panels' charts: bars (and lines mixed with bars) with Chart.js, with only the parts they use
+// registered (tree-shaken by esbuild); lines and areas over days go to uPlot (./lineChart.ts).
 // Colours come from VS Code's theme variables (--vscode-charts-*), read again on every theme change.
 import {
   BarController, BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
   type ActiveElement, type ChartConfiguration, type ChartDataset, type ChartEvent, type TooltipItem,
 } from 'chart.js';
-import type { ChartColor, ChartSpec, ValueKind } from './protocol';
-import { round2 } from '../model/numbers';
+import type { ChartSpec } from './protocol';
+import { formatValue, stackedTops, withAlpha, type ChartOptions, type DrawnChart } from './chartTheme';
+import { createLineChart } from './lineChart';
+
+export * from './chartTheme';
 
 Chart.register(LineController, BarController, LineElement, PointElement, BarElement, CategoryScale, LinearScale, Filler, Legend, Tooltip);
-
-export interface Palette {
-  colors: Record<ChartColor, string>;
-  background: string;
-  font: string;
-  fontSize: number;
-}
-
-const FALLBACK: Record<ChartColor, string> = {
-  blue: '#3794ff', red: '#f14c4c', green: '#89d185', yellow: '#cca700', orange: '#d18616', purple: '#b180d7', foreground: '#cccccc', lines: '#80808059',
-};
-
-/** Reads the theme's chart colours from the CSS variables VS Code sets on the page. */
-export function readPalette(): Palette {
-  const style = getComputedStyle(document.documentElement);
-  const read = (name: string) => style.getPropertyValue(name).trim();
-  const colors = {} as Record<ChartColor, string>;
-  for (const key of Object.keys(FALLBACK) as ChartColor[]) {
-    colors[key] = read(`--vscode-charts-${key}`) || FALLBACK[key];
-  }
-  return {
-    colors,
-    background: read('--vscode-editor-background') || read('--vscode-sideBar-background') || '#1e1e1e',
-    font: read('--vscode-font-family') || 'system-ui, sans-serif',
-    fontSize: Number.parseFloat(read('--vscode-font-size')) || 13,
-  };
-}
-
-export const paletteKey = (p: Palette) => JSON.stringify(p);
-
-/** A colour with an alpha channel, whatever notation the theme used. */
-export function withAlpha(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{3,8})$/i.exec(color.trim());
-  if (hex) {
-    let h = hex[1];
-    if (h.length === 3 || h.length === 4) {
-      h = h.slice(0, 3).split('').map(c => c + c).join('');
-    }
-    const n = Number.parseInt(h.slice(0, 6), 16);
-    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-  }
-  const rgb = /^rgba?\(([^)]+)\)$/i.exec(color.trim());
-  if (rgb) {
-    const [r, g, b] = rgb[1].split(/[ ,/]+/);
-    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-  }
-  return color;
-}
-
-
-/** How a number reads on an axis, in a tooltip and in the table. */
-export function formatValue(value: string | number | null | undefined, kind: ValueKind): string {
-  if (value === null || value === undefined || value === '') {
-    return '–';
-  }
-  if (typeof value === 'string') {
-    return value;
-  }
-  if (!Number.isFinite(value)) {
-    return '–';
-  }
-  switch (kind) {
-    case 'percent': return `${round2(value)}%`;
-    case 'signed': {
-      const r = round2(value);
-      return `${r > 0 ? '+' : r < 0 ? '−' : '±'}${Math.abs(r)}`;
-    }
-    case 'count': return String(Math.round(value));
-    default: return String(round2(value));
-  }
-}
-
-export interface ChartOptions {
-  palette: Palette;
-  reduceMotion: boolean;
-  onPick?: (label: string) => void;
-}
 
 /** Builds the Chart.js configuration of a spec. */
 export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: ChartOptions): ChartConfiguration {
@@ -180,33 +107,29 @@ export function chartConfig(spec: ChartSpec, { palette, reduceMotion, onPick }: 
   } as unknown as ChartConfiguration;
 }
 
-/** Each series' top per label when the series are stacked in order, per stack (a missing value stays a gap). */
-function stackedTops(spec: ChartSpec): (number | null)[][] {
-  const sums = new Map<string, number[]>();
-  return spec.series.map(series => {
-    const key = series.stack ?? '';
-    const below = sums.get(key) ?? spec.labels.map(() => 0);
-    const tops = series.values.map((value, i) => (value === null || value === undefined ? null : below[i] + value));
-    sums.set(key, below.map((sum, i) => sum + (series.values[i] ?? 0)));
-    return tops;
-  });
-}
-
 /** The number a point stands for (a stacked area's own value, not its top). */
 function ownValue(item: TooltipItem<'line' | 'bar'>): number | undefined {
   const raw = item.raw as { value?: unknown } | undefined;
   return raw && typeof raw === 'object' && typeof raw.value === 'number' ? raw.value : undefined;
 }
 
-export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options: ChartOptions): Chart {
+/**
+ * Draws a chart spec on `canvas`: lines and areas over days with uPlot (src/webview/lineChart.ts),
+ * bars, and lines mixed with bars, with Chart.js.
+ */
+export function createChart(canvas: HTMLCanvasElement, spec: ChartSpec, options: ChartOptions): DrawnChart {
+  if (spec.type === 'line' && spec.series.every(s => s.style !== 'bar')) {
+    return createLineChart(canvas, spec, options);
+  }
   Chart.defaults.font.family = options.palette.font;
   Chart.defaults.font.size = options.palette.fontSize;
   Chart.defaults.color = options.palette.colors.foreground;
-  return new Chart(canvas, chartConfig(spec, options));
+  const chart = new Chart(canvas, chartConfig(spec, options));
+  return { canvas, destroy: () => chart.destroy(), png: background => chartPng(chart, background) };
 }
 
 /** The chart on the theme's background, as a PNG data URL (a transparent PNG is unreadable elsewhere). */
-export function chartPng(chart: Chart, background: string): string {
+function chartPng(chart: Chart, background: string): string {
   const source = chart.canvas;
   const out = document.createElement('canvas');
   out.width = source.width;

@@ -4,9 +4,8 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
-import type { Chart } from 'chart.js';
 import '../../media/webview/panels.css';
-import { chartPng, createChart, formatValue, paletteKey, readPalette, type Palette } from './charts';
+import { createChart, formatValue, paletteKey, readPalette, type DrawnChart, type Palette } from './charts';
 import { drawSparkline, heatLevel, heatmapPng } from './heatmap';
 import {
   chartTable, toCsv, type ChartCard, type Heatmap, type HostMessage, type ListTable, type PageMessage, type PageState, type PanelModel, type PortfolioSort, type Range, type ValueKind,
@@ -21,7 +20,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
-const charts = new Map<string, Chart>();
+const charts = new Map<string, DrawnChart>();
 const RANGE_LABELS: Record<Range, string> = { '7': '7 days', '30': '30 days', '90': '90 days', all: 'All' };
 
 let state: PageState = sanitizeState(vscode.getState());
@@ -367,7 +366,8 @@ function canvasOf(card: ChartCard): HTMLCanvasElement | null {
   return app.querySelector(`canvas[data-card-id="${CSS.escape(card.id)}"]`);
 }
 
-function drawChart(card: ChartCard): Chart | undefined {
+/** Draws a card's chart; `width`, when the caller measured it already, spares a layout. */
+function drawChart(card: ChartCard, width?: number): DrawnChart | undefined {
   const canvas = canvasOf(card);
   if (!canvas || charts.has(card.id)) {
     return charts.get(card.id);
@@ -376,6 +376,7 @@ function drawChart(card: ChartCard): Chart | undefined {
     palette,
     reduceMotion: reduceMotion(),
     onPick: card.chart.pickable ? date => post({ type: 'pickDay', date }) : undefined,
+    width,
   });
   charts.set(card.id, chart);
   return chart;
@@ -393,12 +394,14 @@ function drawCharts(): void {
   destroyCharts();
   palette = readPalette();
   drawSparklines();
-  const inView = (card: ChartCard) => {
-    const box = canvasOf(card)?.getBoundingClientRect();
-    return !!box && box.bottom > 0 && box.top < window.innerHeight;
-  };
+  // Every measure first, then every chart: reading a size after a chart went in would lay the page out again.
   const withCanvas = current.model.cards.filter(card => canvasOf(card));
-  withCanvas.filter(inView).forEach(drawChart);
+  const inView = withCanvas.flatMap(card => {
+    const canvas = canvasOf(card)!;
+    const box = canvas.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight ? [{ card, width: canvas.parentElement?.clientWidth }] : [];
+  });
+  inView.forEach(({ card, width }) => drawChart(card, width));
   laterCharts = withCanvas.filter(card => !charts.has(card.id));
   const drawNext = () => {
     const card = laterCharts.shift();
@@ -434,7 +437,7 @@ function onThemeMaybeChanged(): void {
 function exportPng(card: ChartCard): void {
   const chart = drawChart(card);
   if (chart) {
-    post({ type: 'save', format: 'png', name: card.id, data: chartPng(chart, palette.background) });
+    post({ type: 'save', format: 'png', name: card.id, data: chart.png(palette.background) });
   }
 }
 

@@ -132,6 +132,15 @@ describe('Analytics panels (sample tenant)', function () {
     assert.equal(table.rows.length, 90, 'the default range is 90 days');
     const latest = table.rows[table.rows.length - 1];
     assert.deepEqual([Number(latest[1]), Number(latest[2])], [points, max], 'the last row is the score the tree shows');
+    // The pointer at the chart's right edge reads the last day's numbers in the row under the chart.
+    const plot = (await frame.locator('section.card[data-card="score-points"] .u-over').boundingBox())!;
+    await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+    await page.mouse.move(plot.x + plot.width - 1, plot.y + plot.height / 2, { steps: 5 });
+    const readout = frame.locator('section.card[data-card="score-points"] .u-legend');
+    await frame.waitForFunction(day => document.querySelector('section.card[data-card="score-points"] .u-legend')?.textContent?.includes(day), latest[0], { timeout: 10_000 });
+    const read = ((await readout.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(read, new RegExp(`${latest[0]}.*Points:? ?${latest[1]}.*Maximum:? ?${latest[2]}`), `the readout under the chart: ${read}`);
+    await restMouse(page);
 
     // Categories: the last row of the table is what the Categories rows of the tree say.
     await showTable(frame, 'categories');
@@ -219,14 +228,19 @@ describe('Analytics panels (sample tenant)', function () {
     }
     const before = await textOf(frame, '.subtitle');
     assert.match(before, /^\d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}: [+−±][\d.]+ points/);
+    // Clicks where the user would, on the drawn chart (the pointer lands on the chart's own overlay).
     const canvas = frame.locator('canvas[data-card-id="changed-score"]');
     const box = (await canvas.boundingBox())!;
+    const clickAt = async (share: number) => {
+      await page.mouse.move(box.x + box.width * share, box.y + box.height / 2);
+      await page.mouse.click(box.x + box.width * share, box.y + box.height / 2);
+    };
     let count = await renders(frame);
-    await canvas.click({ position: { x: box.width * 0.2, y: box.height / 2 } });
+    await clickAt(0.2);
     await waitForRender(frame, count);
     assert.match((await frame.locator('.notices').textContent()) ?? '', /First day: \d{4}-\d{2}-\d{2}/);
     count = await renders(frame);
-    await canvas.click({ position: { x: box.width * 0.85, y: box.height / 2 } });
+    await clickAt(0.85);
     await waitForRender(frame, count);
     const after = await textOf(frame, '.subtitle');
     assert.notEqual(after, before, 'two clicks pick two other days');

@@ -77,7 +77,8 @@ export interface TableText {
 /** The table of a card or list, as the texts a reader gets. */
 export async function tableText(frame: Frame, selector: string): Promise<TableText> {
   return frame.evaluate(sel => {
-    const table = document.querySelector(`${sel} table`) as HTMLTableElement | null;
+    // Not the legend uPlot draws under a line chart (a table as well).
+    const table = document.querySelector(`${sel} table:not(.u-legend)`) as HTMLTableElement | null;
     if (!table) {
       return { header: [], rows: [] };
     }
