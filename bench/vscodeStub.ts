@@ -121,7 +121,8 @@ export function createVscodeStub(settings: Record<string, unknown>): object {
 }
 
 /** An ExtensionContext for `activate()`: empty state, the extension at `extensionPath`. */
-export function createExtensionContext(extensionPath: string): object {
+export function createExtensionContext(extensionPath: string, options: { mode?: number; storagePath?: string } = {}): object {
+  const storage = options.storagePath ?? extensionPath;
   return lenient({
     subscriptions: [] as { dispose(): unknown }[],
     globalState: memento(),
@@ -130,10 +131,11 @@ export function createExtensionContext(extensionPath: string): object {
     extensionPath,
     extensionUri: uri(extensionPath),
     asAbsolutePath: (p: string) => path.join(extensionPath, p),
-    globalStorageUri: uri(path.join(extensionPath, '.global')),
-    logUri: uri(path.join(extensionPath, '.log')),
-    // Test mode, as the tests run it: only then does activate() return the API whose ready() the bench awaits.
-    extensionMode: 3,
+    globalStorageUri: uri(path.join(storage, '.global')),
+    logUri: uri(path.join(storage, '.log')),
+    // Test mode by default, as the tests run it: only then does activate() return the API whose
+    // ready() the bench awaits (1 is an installed extension, 2 one run from its folder).
+    extensionMode: options.mode ?? 3,
   });
 }
 

@@ -1,7 +1,9 @@
 // The extension and command-line bundles as the build writes them (npm test builds before the unit
 // tests run): the large libraries that only some uses need are their own files, loaded on first use.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const dist = path.resolve(__dirname, '..', '..', '..', 'dist');
@@ -22,4 +24,21 @@ describe('Extension and CLI bundles', () => {
       assert.ok(read('yaml.js').includes(YAML_MARK), 'yaml.js holds the parser');
     });
   }
+
+  it('exports nothing when installed or run from its folder; only in test mode does activate() hand out its store and connection', function () {
+    this.timeout(60_000);
+    read('extension.js');
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'sp-exports-'));
+    try {
+      const exported = (mode: number) => JSON.parse(execFileSync(process.execPath, [path.join(__dirname, 'exportsProbe.js'), path.join(dist, 'extension.js'), String(mode), storage], { encoding: 'utf8' }).trim().split('\n').pop()!) as string[] | null;
+      // The probe sees what a test gets: so a null below is the extension's choice, not the probe's.
+      const test = exported(3);
+      assert.ok(test?.includes('connection') && test.includes('store'), `test mode: ${JSON.stringify(test)}`);
+      assert.equal(exported(1), null, 'an installed extension (ExtensionMode.Production) exports nothing');
+      assert.equal(exported(2), null, 'nor one run from its folder (ExtensionMode.Development)');
+    } finally {
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
 });
+
