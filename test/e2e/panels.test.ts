@@ -126,8 +126,11 @@ describe('Analytics panels (sample tenant)', function () {
     await page.waitForTimeout(300);
     await session().screenshot('panel-secure-score');
 
+    // A hidden table is not built: the card holds no table until its Table switch is on.
+    assert.equal(await frame.locator('section.card .table-box table').count(), 0, 'no table is built before it is shown');
     await showTable(frame, 'score-points');
     const table = await tableText(frame, 'section.card[data-card="score-points"]');
+    assert.equal(await frame.locator('section.card .table-box table').count(), 1, 'only the table switched on is built');
     assert.deepEqual(table.header, ['Day', 'Points', 'Maximum']);
     assert.equal(table.rows.length, 90, 'the default range is 90 days');
     const latest = table.rows[table.rows.length - 1];
