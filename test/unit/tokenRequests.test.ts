@@ -56,15 +56,15 @@ describe('token requests of a refresh (real MSAL over the HTTPS emulator)', func
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('asks the token endpoint once for a refresh whose reads start together (and not again for the next)', async function () {
-    this.timeout(60_000);
+  /** Runs the child (three raw getToken calls, then two refreshes through the Graph client) against `server`. */
+  async function runChild(server: Emulator): Promise<void> {
     const script = join(dir, 'refresh-child.js');
     await writeFile(script, CHILD);
     const env = {
       ...process.env,
-      NODE_EXTRA_CA_CERTS: emulator.caCertPath,
+      NODE_EXTRA_CA_CERTS: server.caCertPath,
       OUT_DIR: resolve(__dirname, '../..'),
-      TOKEN_CASE: JSON.stringify({ url: emulator.url, tenantId: emulator.tenantId, shared: SHARED, raw: RAW }),
+      TOKEN_CASE: JSON.stringify({ url: server.url, tenantId: server.tenantId, shared: SHARED, raw: RAW }),
     };
     const stdout = await new Promise<string>((done, fail) => {
       execFile(process.execPath, [script], { env, timeout: 50_000 }, (err, out, errOut) => (err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out)));
@@ -72,6 +72,11 @@ describe('token requests of a refresh (real MSAL over the HTTPS emulator)', func
     const result = JSON.parse(stdout) as { statuses: Record<string, string>[]; graphRequests: number };
     const ready = { scores: 'ready', profiles: 'ready', alerts: 'ready', partner: 'ready', customers: 'ready', partnerAlerts: 'ready' };
     assert.deepEqual(result.statuses, [ready, ready], 'both refreshes loaded every section');
+  }
+
+  it('asks the token endpoint once for a refresh whose reads start together (and not again for the next)', async function () {
+    this.timeout(60_000);
+    await runChild(emulator);
 
     // The fault being fixed happens: concurrent acquisitions on MSAL each go to the endpoint.
     const byApp = (id: string) => emulator.issuedTokens.filter(t => appIdOf(t) === id).length;
@@ -84,4 +89,21 @@ describe('token requests of a refresh (real MSAL over the HTTPS emulator)', func
     assert.ok(graphRequests.length >= 6, `the refreshes did reach Graph (${graphRequests.length} HTTP requests)`);
     assert.ok(graphRequests.every(r => r.clientId === SHARED.clientId));
   });
+
+  it('asks once per refresh when the token is due each time: the next refresh\'s concurrent reads share one new acquisition', async function () {
+    this.timeout(60_000);
+    // 200 s tokens: MSAL renews a token 5 minutes before it expires, so each later acquisition
+    // goes to the endpoint again, while a token handed from one read to the next (2 minutes of
+    // life at least) is still taken.
+    const expiring = await startEmulator({ clients: [SHARED, RAW], tokenLifetimeSeconds: 200 });
+    try {
+      await runChild(expiring);
+      const issued = (id: string) => expiring.issuedTokens.filter(t => appIdOf(t) === id).length;
+      assert.equal(issued(RAW.clientId), 3, 'three concurrent getToken calls on MSAL alone: three token requests');
+      assert.equal(issued(SHARED.clientId), 2, 'two refreshes, each with its token due: one token request each, not one per read');
+    } finally {
+      await expiring.stop();
+    }
+  });
 });
+
