@@ -377,6 +377,12 @@ describe('Analytics panels (HTTPS emulator)', function () {
     marked = dataset.controlProfiles.find(p => !p.deprecated && scored.has(p.id) && latestStateUpdate(p.controlStateUpdates)?.state === 'ThirdParty');
     assert.ok(marked, 'the generated tenant has a control resolved through a third party');
     marked.title = hostile;
+    // Today's "all tenants" average as the Graph docs' own example sends it: 109, for a tenant of
+    // 697 points, so not a percentage (the unit of averageScore is not documented).
+    const today = dataset.secureScores.reduce((a, b) => (a.createdDateTime > b.createdDateTime ? a : b));
+    const allTenants = today.averageComparativeScores.find(c => c.basis === 'AllTenants');
+    assert.ok(allTenants, 'the generated tenant compares with all tenants');
+    allTenants.averageScore = 109;
     emulator = await startEmulator({ dataset });
     return {
       settings: { ...extensionSettings(emulator), 'workbench.colorTheme': 'Default Dark Modern' },
@@ -401,6 +407,21 @@ describe('Analytics panels (HTTPS emulator)', function () {
       assert.equal(await frame.evaluate(() => document.body.dataset.cspViolations), undefined, `${kind}: nothing was blocked by the CSP`);
       await page.waitForTimeout(500);
     }
+  });
+
+  it('shows an averageScore that cannot be a percentage as sent, with its basis, and says why in the tooltip', async function () {
+    const { page } = session();
+    const pane = await focusPane(page, 'Secure Score');
+    const compared = await row(pane, /^All tenants,/, 60_000);
+    assert.match((await compared.getAttribute('aria-label')) ?? '', /^All tenants, averageScore 109 \(unit unknown\)/, 'the value as sent, not dropped and not a percentage');
+    await compared.hover();
+    const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'averageScore as sent' }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const text = ((await hover.textContent()) ?? '').replace(/\s+/g, ' ');
+    assert.match(text, /Basis:? ?AllTenants/, text);
+    assert.match(text, /averageScore as sent:? ?109/, text);
+    assert.match(text, /cannot be a percentage/, text);
+    await restMouse(page);
   });
 
   it('shows a control title carrying <img onerror> as text and runs nothing', async function () {
