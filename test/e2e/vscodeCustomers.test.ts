@@ -7,13 +7,15 @@
  * turn, with VS Code's own modal naming the customer, the permission and why (the emulator makes the
  * write permission need the user's consent per tenant, so it cannot come silently); Allow writes
  * that customer with a token of its tenant carrying the write permission, Cancel leaves that
- * customer unchanged and the report says why.
+ * customer unchanged and the report says why. Update Alerts in Customers… does the same with the
+ * alert write permission.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { TenantDataset } from '../../src/sample/dataset';
+import { generateCustomerTenant } from '../../src/sample/customers';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator } from '../emulator/server';
 import { repoRoot } from '../host/paths';
@@ -184,4 +186,63 @@ describe('VS Code\'s Microsoft sign-in per customer: each customer read with its
     assert.equal((report.match(/\| updated \|/g) ?? []).length, 2);
     await runCommand(page, 'View: Close All Editors');
   });
+
+  it('Update Alerts in Customers… asks VS Code for each customer\'s alert write permission by name; Allow writes there with it, Cancel sends nothing', async () => {
+    const { page } = session();
+    const ALERT_WRITE = 'SecurityAlert.ReadWrite.All';
+    // From the seed: the new high-severity alerts of each customer that can be changed.
+    const highNew = (name: string) => {
+      const spec = dataset.customerTenants!.find(c => c.name === name)!;
+      return generateCustomerTenant(spec, Date.parse(dataset.now)).alerts.filter(a => a.severity === 'high' && a.status === 'new');
+    };
+    const [allowed, cancelled] = ['Foxglove Construction', 'Thornbury Plastics', 'Vantage Family Medicine'].filter(n => highNew(n).length > 0);
+    assert.ok(allowed && cancelled, 'two customers that can be changed have new high-severity alerts');
+    const mark = emu().requests.at(-1)?.seq ?? 0;
+    const sessionsBefore = standIn().filter(e => e.created).length;
+    await runCommand(page, 'Security Posture: Update Alerts in Customers…');
+    await waitForQuickInput(page, 'Update Alerts in Customers: choose customers');
+    await waitForQuickPickRows(page, shown => shown.length === 5, 'the five customers with a reading role');
+    for (const name of [allowed, cancelled]) {
+      await pickQuickItem(page, name);
+    }
+    await page.waitForFunction(() => document.querySelectorAll('.quick-input-widget .monaco-list-row[aria-checked="true"]').length === 2, undefined, { timeout: 10_000 });
+    await quickInput(page).locator('.quick-input-action .monaco-button', { hasText: /^OK$/ }).click();
+    await waitForQuickInput(page, 'Update Alerts in Customers: which alerts?');
+    await quickInputBox(page).fill('severity:high status:new');
+    await quickInputBox(page).press('Enter');
+    const count = highNew(allowed).length + highNew(cancelled).length;
+    await waitForQuickInput(page, `Update ${count} alert${count === 1 ? '' : 's'}`, 120_000);
+    await pickQuickItem(page, 'Set status…');
+    await waitForQuickInput(page, 'Set Alert Status');
+    await pickQuickItem(page, 'In progress');
+    await waitForQuickInput(page, new RegExp(`^Preview: ${count} of ${count} alerts? change in 2 customers`));
+    await acceptQuickPick(page);
+
+    // VS Code's own modal for each customer, naming it, the alert write permission and why; in
+    // whichever order the writes ask: Allow for one, Cancel for the other.
+    const asked: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const dialog = await waitForDialog(page, /wants to sign in using Microsoft Sovereign Cloud/, 120_000);
+      const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+      const name = [allowed, cancelled].find(n => text.includes(`Updating security alerts in ${n}. This needs the ${ALERT_WRITE} permission.`));
+      assert.ok(name && !asked.includes(name), `the modal names a customer not asked yet, the permission and why: ${text}`);
+      asked.push(name);
+      await clickDialogButton(dialog, name === allowed ? 'Allow' : 'Cancel');
+    }
+    await waitForNotification(page, new RegExp(`^Update alerts in customers: ${highNew(allowed).length} updated, ${highNew(cancelled).length} failed in 2 customers \\(1 with failures\\)\\.`), 120_000);
+
+    const patches = emu().requests.filter(r => r.seq > mark && r.method === 'PATCH');
+    assert.deepEqual(patches.map(r => ({ path: r.path, tenantId: r.tenantId, status: r.status })).sort((a, b) => a.path.localeCompare(b.path)),
+      highNew(allowed).map(a => ({ path: `/v1.0/security/alerts_v2/${a.id}`, tenantId: ids[allowed], status: 200 })).sort((a, b) => a.path.localeCompare(b.path)));
+    for (const p of patches) {
+      assert.ok(p.scopes?.split(' ').includes(ALERT_WRITE), `the PATCH to ${p.tenantId} carried ${ALERT_WRITE}: ${p.scopes}`);
+    }
+    assert.equal(emu().requests.filter(r => r.seq > mark && r.method !== 'GET' && r.tenantId === ids[cancelled]).length, 0, `nothing was sent to ${cancelled}`);
+    // One write session created, for the allowed customer's tenant and the alert write permission.
+    const created = standIn().filter(e => e.created).slice(sessionsBefore);
+    assert.deepEqual(created.map(e => [e.tenant, tenantOf(e), e.scopes.filter(s => !s.startsWith('VSCODE_')).map(s => s.split('/').at(-1))]), [
+      [ids[allowed], ids[allowed], [ALERT_WRITE]],
+    ]);
+  });
 });
+
