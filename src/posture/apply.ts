@@ -229,6 +229,26 @@ function bounded(lines: string[], noun: string): string[] {
   return lines.length <= DETAIL_LINES ? lines : [...lines.slice(0, DETAIL_LINES - 1), `… and ${lines.length - DETAIL_LINES + 1} more ${noun}s`];
 }
 
+/** Names shown for customers left out for the same reason; the rest are counted. */
+export const NAMES_PER_REASON = 5;
+
+/**
+ * The tenants left out, one line per reason (a partner's read-only customers mostly share one):
+ * "name: reason" for a reason of one, "reason 12 customers: A, B, C, D, E and 7 more" for more, so
+ * the dialog stays short enough for its buttons to show on a laptop screen.
+ */
+function leftOutLines(left: LeftOut[], noun: string): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const c of left) {
+    const reason = safeLabel(c.reason, 200);
+    byReason.set(reason, [...(byReason.get(reason) ?? []), safeLabel(c.name, 80)]);
+  }
+  const lines = [...byReason].map(([reason, names]) => (names.length === 1
+    ? `${names[0]}: ${reason}`
+    : `${reason} ${plural(names.length, noun)}: ${names.slice(0, NAMES_PER_REASON).join(', ')}${names.length > NAMES_PER_REASON ? ` and ${names.length - NAMES_PER_REASON} more` : ''}`));
+  return bounded(lines, 'reason');
+}
+
 /**
  * The modal confirmation of Apply: every tenant with its counts (in the message when a few, else
  * their totals there and each one in the detail, bounded), the tenants left out because they
@@ -246,7 +266,7 @@ export function applyConfirmation(file: string, plan: PosturePlan, options: { no
   const left = plan.tenants.flatMap(t => (t.available ? [] : [safeLabel(t.target, 80)]));
   const sections = [
     counts.length > MESSAGE_TENANTS ? bounded(lines, noun).join('\n') : '',
-    cannot.length ? [`Not changed, ${plural(cannot.length, noun)} that cannot be written:`, ...bounded(cannot.map(c => `${safeLabel(c.name, 80)}: ${safeLabel(c.reason, 200)}`), noun)].join('\n') : '',
+    cannot.length ? [`Not changed, ${plural(cannot.length, noun)} that cannot be written:`, ...leftOutLines(cannot, noun)].join('\n') : '',
     left.length ? `Not available, left out: ${bounded(left, noun).join(', ')}.` : '',
     'Each change is written to Microsoft Graph now; Secure Score reflects state changes after 24–48 hours.',
   ];

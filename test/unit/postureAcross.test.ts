@@ -60,6 +60,22 @@ describe('posture: the confirmation of Apply across tenants', () => {
     assert.match(note, /^Each change is written/);
   });
 
+  it('groups the customers that cannot be written by reason, so 19 read-only customers take two lines and the dialog\'s buttons stay on screen', () => {
+    const helpdesk = 'Read-only: its GDAP relationship grants Helpdesk Administrator, Security Reader; changing needs the Security Administrator role.';
+    const global = 'Read-only: its GDAP relationship grants Global Reader; changing needs the Security Administrator role.';
+    const cannotWrite = [
+      ...Array.from({ length: 12 }, (_, i) => ({ name: `Reader ${String(i + 1).padStart(2, '0')}`, reason: helpdesk })),
+      ...Array.from({ length: 7 }, (_, i) => ({ name: `Global ${i + 1}`, reason: global })),
+    ];
+    const { detail } = applyConfirmation('all.posture.yaml', planOf(['A', 'B', 'C', 'D'].map(n => tenantPlan(n, 1))), { noun: 'customer', cannotWrite });
+    const cannot = detail.split('\n\n')[1];
+    assert.equal(cannot, [
+      'Not changed, 19 customers that cannot be written:',
+      `${helpdesk} 12 customers: Reader 01, Reader 02, Reader 03, Reader 04, Reader 05 and 7 more`,
+      `${global} 7 customers: Global 1, Global 2, Global 3, Global 4, Global 5 and 2 more`,
+    ].join('\n'));
+  });
+
   it('makes Graph\'s names safe: no line breaks, bidi overrides or links, bounded', () => {
     const hostile = `Evil\u202E Corp\n[click](command:workbench.action.terminal.new)${'x'.repeat(200)}`;
     const { message, detail } = applyConfirmation('a.posture.yaml', planOf([tenantPlan(hostile, 1), ...['B', 'C', 'D'].map(n => tenantPlan(n, 1))]), {
