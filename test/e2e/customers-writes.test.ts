@@ -16,8 +16,8 @@ import { generateTenant } from '../../src/sample/generator';
 import type { Emulator, RequestLogEntry } from '../emulator/server';
 import { useWorkbench } from './session';
 import {
-  acceptQuickPick, focusPane, notifications, openViewContainer, pickQuickItem, quickInput, quickInputBox, restMouse, rowStartingWith,
-  runCommand, runContextMenuEntry, setSideBarWidth, waitForNotification, waitForQuickInput, waitForQuickPickRows,
+  acceptQuickPick, clickDialogButton, focusPane, notifications, openViewContainer, pickQuickItem, quickInput, quickInputBox, restMouse, rowStartingWith,
+  runCommand, runContextMenuEntry, setSideBarWidth, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickPickRows,
 } from './workbench';
 
 const CONTROL = 'mdo_safeattachments';
@@ -39,6 +39,15 @@ function logSince(emulator: Emulator, mark: number, method: 'GET' | 'PATCH' | 'P
 }
 
 const lastSeq = (emulator: Emulator) => emulator.requests.at(-1)?.seq ?? 0;
+
+/** A posture file for every customer: one improvement action they should all have ignored. */
+const POSTURE_FILE = 'customers.posture.yaml';
+const POSTURE_CONTROL = 'mdo_safelinksforemail';
+const POSTURE_TEXT = `version: 1
+tenants: all customers
+controls:
+  ${POSTURE_CONTROL}: { state: ignored, comment: "E2E: the mail gateway rewrites links" }
+`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The quick pick's rows top to bottom: the group heading a row starts (a separator is drawn on its first row), its text, and its checkbox. */
@@ -132,6 +141,7 @@ describe('Actions across customers through the UI (HTTPS emulator, partner user)
     const { startEmulator, extensionEnvironment, extensionSettings } = await import('../emulator/server');
     emulator = await startEmulator({ dataset });
     return {
+      workspaceFiles: { [POSTURE_FILE]: POSTURE_TEXT },
       // A partner's user signs in (device code, approved by the emulator): GDAP roles decide who may be changed.
       settings: {
         ...extensionSettings(emulator), 'securityPosture.authMethod': 'deviceCode', 'workbench.colorTheme': 'Default Dark Modern',
@@ -318,4 +328,60 @@ describe('Actions across customers through the UI (HTTPS emulator, partner user)
     assert.match(report, new RegExp(`## ${escape(refused.name)} \\(${refused.tenantId}\\) \\| Item \\| Id \\| Result \\| Reason \\| \\|---\\|---\\|---\\|---\\| \\| ${escape(refusedAlert.title)} \\| ${escape(refusedAlert.id.replace(/_/g, '\\_'))} \\| updated \\| \\|`));
     await runCommand(page, 'View: Close All Editors');
   });
+
+  it('Apply Posture… to all customers: Cancel during the writes lets those in flight finish and starts no further customer', async () => {
+    const { page } = session();
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.keyboard.press('Control+P');
+    await quickInputBox(page).fill(POSTURE_FILE);
+    await quickInput(page).locator('.monaco-list-row').filter({ hasText: POSTURE_FILE }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .codelens-decoration').first().waitFor({ timeout: 120_000 });
+    const mark = lastSeq(emu());
+    // Every write of the action answers after 3 s: the first customers are still in flight when Cancel comes.
+    emu().faults.add({ method: 'PATCH', path: new RegExp(`/secureScoreControlProfiles/${POSTURE_CONTROL}$`), count: 1_000, fault: { kind: 'delay', ms: 3_000 } });
+    const writes = () => logSince(emu(), mark, 'PATCH', new RegExp(`/secureScoreControlProfiles/${POSTURE_CONTROL}$`));
+    await runCommand(page, 'Security Posture: Apply Posture…');
+
+    const dialog = await waitForDialog(page, /Apply customers\.posture\.yaml to \d+ customers/, 240_000);
+    const total = Number(/to (\d+) customers/.exec(await dialog.innerText())?.[1]);
+    assert.ok(total > 8, `more customers to write than are written at once (8): ${total}`);
+    await clickDialogButton(dialog, 'Apply');
+
+    const progress = await waitForNotification(page, /Applying customers\.posture\.yaml/, 120_000);
+    // Cancel once the first writes are under way (and still waiting on the emulator).
+    for (const deadline = Date.now() + 60_000; writes().length === 0;) {
+      assert.ok(Date.now() < deadline, 'no write started');
+      await page.waitForTimeout(100);
+    }
+    await progress.hover();
+    await progress.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+
+    const outcome = await waitForNotification(page, /^Apply customers\.posture\.yaml: .* not attempted \(canceled\)/, 120_000);
+    const text = (await outcome.locator('.notification-list-item-message').innerText()).replace(/\s+/g, ' ');
+    const done = Number(/ in (\d+) customers?/.exec(text)?.[1]);
+    const notAttempted = Number(/(\d+) customers? not attempted/.exec(text)?.[1]);
+    assert.ok(done >= 1 && notAttempted >= 1, `some customers written, some not started: ${text}`);
+    assert.equal(done + notAttempted, total, `every customer of the confirmation is written or named not attempted: ${text}`);
+    // The writes in flight finished (each answered 200 after the delay); no other customer got one.
+    const written = writes();
+    assert.ok(written.every(w => w.status === 200), JSON.stringify(written.map(w => w.status)));
+    assert.equal(new Set(written.map(w => w.tenantId)).size, done, 'only the customers started were written');
+    assert.ok(written.every(w => w.tenantId !== emu().tenantId), 'nothing was written to the partner\'s own tenant');
+
+    await clickToastButton(outcome, 'Show Report');
+    // The report is longer than the editor shows (a virtual list): its Find widget counts the rows.
+    const report = page.locator('.editor-group-container .monaco-editor', { has: page.locator('.view-lines', { hasText: '# Apply customers.posture.yaml' }) }).first();
+    await report.waitFor({ state: 'visible', timeout: 30_000 });
+    await report.locator('.view-lines').click();
+    await page.keyboard.press('Control+F');
+    // Found by its own class: once it scrolls to a match, the report's first line is no longer drawn.
+    const find = page.locator('.editor-group-container .find-widget.visible');
+    await find.locator('textarea, input').first().fill('Not attempted: Apply was canceled before this customer was started (1 change not sent)');
+    await page.waitForFunction(el => /\d+ of \d+|No results/.test(el?.textContent ?? ''), await find.locator('.matchesCount').elementHandle(), { timeout: 10_000 });
+    assert.match((await find.locator('.matchesCount').textContent()) ?? '', new RegExp(`^\\d+ of ${notAttempted}$`), 'one report row per customer not attempted');
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'View: Close All Editors');
+  });
 });
+
