@@ -2,7 +2,7 @@
 // ranges, and the problems of its shape: syntax, wrong types, unknown keys, missing fields. Only
 // the known shape is walked, so a hostile file (huge, deeply nested, wrong types, aliases) costs
 // bounded work and yields problems, never an exception.
-import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Alias, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type * as Yaml from './yaml';
 import { CONTROL_STATES, type AlertChange, type ControlStateValue } from '../model/updates';
 import { closest, clip } from './text';
@@ -14,6 +14,10 @@ function yaml(): typeof Yaml {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (yamlModule ??= require('./yaml') as typeof Yaml);
 }
+const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
+const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
+const isAlias = (node: unknown): node is Alias => yaml().isAlias(node);
 
 export const POSTURE_VERSION = 1;
 /** Larger files are refused unread: a posture of every control of every customer is far smaller. */
@@ -100,16 +104,16 @@ function pairRange(pair: Pair, fallback: TextRange): TextRange {
 }
 
 function kindOf(node: unknown): string {
-  if (yaml().isMap(node)) {
+  if (isMap(node)) {
     return 'a mapping';
   }
-  if (yaml().isSeq(node)) {
+  if (isSeq(node)) {
     return 'a list';
   }
-  if (yaml().isAlias(node)) {
+  if (isAlias(node)) {
     return 'an alias';
   }
-  if (yaml().isScalar(node)) {
+  if (isScalar(node)) {
     const v = node.value;
     return v === null ? 'empty' : typeof v === 'string' ? 'text' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'true/false' : 'a value';
   }
@@ -194,13 +198,13 @@ interface Walk {
 function scalarText(w: Walk, pair: Pair, field: string, required = false): { value?: string; range?: TextRange } {
   const node = pair.value as Node | null;
   const range = rangeOf(node, rangeOf(pair.key as Node, w.whole));
-  if (node === null || node === undefined || (yaml().isScalar(node) && node.value === null)) {
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) {
     if (required) {
       w.sink.add('error', 'missing', `"${field}" needs a value.`, range);
     }
     return { range };
   }
-  if (!yaml().isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
+  if (!isScalar(node) || (typeof node.value !== 'string' && typeof node.value !== 'number')) {
     w.sink.add('error', 'type', `"${field}" must be text, not ${kindOf(node)}.`, range);
     return { range };
   }
@@ -212,7 +216,7 @@ function checkKeys(w: Walk, map: YAMLMap, known: readonly string[], where: strin
   for (const pair of map.items) {
     const keyNode = pair.key as Node;
     const range = rangeOf(keyNode, w.whole);
-    if (!yaml().isScalar(keyNode) || typeof keyNode.value !== 'string') {
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       w.sink.add('error', 'type', `Keys of ${where} are names, not ${kindOf(keyNode)}.`, range);
       continue;
     }
@@ -234,10 +238,10 @@ function checkKeys(w: Walk, map: YAMLMap, known: readonly string[], where: strin
 
 function parseTenants(w: Walk, node: Node | null): { tenants: TenantSelector; range?: TextRange } {
   const range = rangeOf(node, w.whole);
-  if (node === null || (yaml().isScalar(node) && node.value === null)) {
+  if (node === null || (isScalar(node) && node.value === null)) {
     return { tenants: { kind: 'current' }, range };
   }
-  if (yaml().isScalar(node) && typeof node.value === 'string') {
+  if (isScalar(node) && typeof node.value === 'string') {
     const value = node.value.trim().toLowerCase().replace(/\s+/g, ' ');
     if (value === TENANTS_CURRENT) {
       return { tenants: { kind: 'current' }, range };
@@ -247,11 +251,11 @@ function parseTenants(w: Walk, node: Node | null): { tenants: TenantSelector; ra
     }
     return { tenants: { kind: 'list', names: [{ name: node.value.trim(), range }] }, range };
   }
-  if (yaml().isSeq(node)) {
+  if (isSeq(node)) {
     const names: { name: string; range: TextRange }[] = [];
     for (const item of node.items as Node[]) {
       const itemRange = rangeOf(item, range);
-      if (yaml().isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
+      if (isScalar(item) && (typeof item.value === 'string' || typeof item.value === 'number') && String(item.value).trim()) {
         names.push({ name: String(item.value).trim(), range: itemRange });
       } else {
         w.sink.add('error', 'tenants', `Each tenant is a tenant id or name, not ${kindOf(item)}.`, itemRange);
@@ -269,7 +273,7 @@ function parseTenants(w: Walk, node: Node | null): { tenants: TenantSelector; ra
 function parseControl(w: Walk, pair: Pair): ControlEntry | undefined {
   const keyNode = pair.key as Node;
   const key = rangeOf(keyNode, w.whole);
-  if (!yaml().isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
+  if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
     w.sink.add('error', 'type', `A control id is a name like AdminMFAV2, not ${kindOf(keyNode)}.`, key);
     return undefined;
   }
@@ -277,8 +281,8 @@ function parseControl(w: Walk, pair: Pair): ControlEntry | undefined {
   const valueNode = pair.value as Node | null;
   const value = rangeOf(valueNode, key);
   const entry: ControlEntry = { id, ranges: { entry: pairRange(pair, key), key, value } };
-  if (!yaml().isMap(valueNode)) {
-    const state = yaml().isScalar(valueNode) && typeof valueNode.value === 'string' ? stateFromFile(valueNode.value) : undefined;
+  if (!isMap(valueNode)) {
+    const state = isScalar(valueNode) && typeof valueNode.value === 'string' ? stateFromFile(valueNode.value) : undefined;
     w.sink.add('error', 'type', `"${clip(id, 60)}" needs a mapping like { state: ${state ? FILE_STATES[state] : 'default'} }, not ${kindOf(valueNode)}.`, value,
       state ? [{ title: `Write { state: ${FILE_STATES[state]} }`, edits: [{ ...value, text: `{ state: ${FILE_STATES[state]} }` }], preferred: true }] : undefined);
     return entry;
@@ -315,7 +319,7 @@ function parseControl(w: Walk, pair: Pair): ControlEntry | undefined {
 function parseRule(w: Walk, node: Node, index: number): AlertRule {
   const range = rangeOf(node, w.whole);
   const rule: AlertRule = { index, name: '', match: '', set: {}, ranges: { entry: range }, matchOffset: () => range.start, wellFormed: false };
-  if (!yaml().isMap(node)) {
+  if (!isMap(node)) {
     w.sink.add('error', 'type', `Alert rule ${index + 1} needs a mapping with name, match and set, not ${kindOf(node)}.`, range);
     return rule;
   }
@@ -343,7 +347,7 @@ function parseRule(w: Walk, node: Node, index: number): AlertRule {
     } else {
       rule.match = r.value;
       const matchNode = match.value as Node;
-      rule.matchOffset = yaml().isScalar(matchNode) ? offsetMapper(w.text, matchNode) : () => r.range!.start;
+      rule.matchOffset = isScalar(matchNode) ? offsetMapper(w.text, matchNode) : () => r.range!.start;
     }
   }
   const set = fields.get('set');
@@ -351,7 +355,7 @@ function parseRule(w: Walk, node: Node, index: number): AlertRule {
   if (!set) {
     w.sink.add('error', 'missing', `Alert rule "${clip(rule.name, 60)}" needs "set": what to change, e.g. { status: resolved }.`, rule.ranges.name ?? range);
     ok = false;
-  } else if (!yaml().isMap(setNode)) {
+  } else if (!isMap(setNode)) {
     rule.ranges.set = rangeOf(setNode, range);
     w.sink.add('error', 'type', `"set" needs a mapping of ${SET_KEYS.join(', ')}, not ${kindOf(setNode)}.`, rule.ranges.set);
     ok = false;
@@ -402,11 +406,11 @@ export function parsePosture(text: string, fileName: string): ParseResult {
   const w: Walk = { text, sink, whole };
   const doc: PostureDoc = { fileName, text, tenants: { kind: 'current' }, controls: [], alertRules: [] };
   const root = parsed.contents as Node | null;
-  if (root === null || (yaml().isScalar(root) && root.value === null)) {
+  if (root === null || (isScalar(root) && root.value === null)) {
     sink.add('error', 'missing', `The file is empty. Start with "version: ${POSTURE_VERSION}", then "tenants:", "controls:" and "alertRules:".`, whole);
     return { doc, problems: sink.done() };
   }
-  if (!yaml().isMap(root)) {
+  if (!isMap(root)) {
     sink.add('error', 'type', `A posture file is a mapping with version, tenants, controls and alertRules, not ${kindOf(root)}.`, rangeOf(root, whole));
     return { doc, problems: sink.done() };
   }
@@ -416,8 +420,8 @@ export function parsePosture(text: string, fileName: string): ParseResult {
   if (!version) {
     sink.add('error', 'version', `Say which version of the format this is: add "version: ${POSTURE_VERSION}".`, { start: 0, end: 0 },
       [{ title: `Add "version: ${POSTURE_VERSION}"`, edits: [{ start: 0, end: 0, text: `version: ${POSTURE_VERSION}\n` }], preferred: true }]);
-  } else if (!yaml().isScalar(versionNode) || Number(versionNode.value) !== POSTURE_VERSION) {
-    sink.add('error', 'version', `This extension reads version ${POSTURE_VERSION} of the posture format, not ${yaml().isScalar(versionNode) ? `"${clip(String(versionNode.value), 20)}"` : kindOf(versionNode)}.`, rangeOf(versionNode, rangeOf(version.key as Node, whole)));
+  } else if (!isScalar(versionNode) || Number(versionNode.value) !== POSTURE_VERSION) {
+    sink.add('error', 'version', `This extension reads version ${POSTURE_VERSION} of the posture format, not ${isScalar(versionNode) ? `"${clip(String(versionNode.value), 20)}"` : kindOf(versionNode)}.`, rangeOf(versionNode, rangeOf(version.key as Node, whole)));
   } else {
     doc.version = POSTURE_VERSION;
   }
@@ -431,7 +435,7 @@ export function parsePosture(text: string, fileName: string): ParseResult {
   if (controls) {
     doc.controlsRange = rangeOf(controls.key as Node, whole);
     const node = controls.value as Node | null;
-    if (yaml().isMap(node)) {
+    if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
         const entry = parseControl(w, pair);
@@ -442,16 +446,16 @@ export function parsePosture(text: string, fileName: string): ParseResult {
           doc.controls.push(entry);
         }
       }
-    } else if (!(yaml().isScalar(node) && node.value === null) && node !== null) {
+    } else if (!(isScalar(node) && node.value === null) && node !== null) {
       sink.add('error', 'type', `"controls" is a mapping of control ids, like "AdminMFAV2: { state: default }", not ${kindOf(node)}.`, rangeOf(node, whole));
     }
   }
   const rules = top.get('alertRules');
   if (rules) {
     const node = rules.value as Node | null;
-    if (yaml().isSeq(node)) {
+    if (isSeq(node)) {
       (node.items as Node[]).forEach((item, i) => doc.alertRules.push(parseRule(w, item, i)));
-    } else if (!(yaml().isScalar(node) && node.value === null) && node !== null) {
+    } else if (!(isScalar(node) && node.value === null) && node !== null) {
       sink.add('error', 'type', `"alertRules" is a list of rules ("- name: …"), not ${kindOf(node)}.`, rangeOf(node, whole));
     }
   }

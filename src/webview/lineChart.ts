@@ -10,7 +10,7 @@ import type { ChartSpec, ValueKind } from './protocol';
 import { formatValue, stackedTops, withAlpha, type ChartOptions, type DrawnChart } from './chartTheme';
 
 /** Height of the plot with its axes; the legend row goes under it. */
-export const PLOT_HEIGHT = 250;
+const PLOT_HEIGHT = 250;
 
 /** The kind a value axis reads in ("signed" differences read as such, the rest as they are). */
 const axisKind = (kind: ValueKind): ValueKind => (kind === 'signed' ? 'signed' : kind);

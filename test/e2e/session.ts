@@ -2,9 +2,13 @@
  * One code-server + workbench per `describe`, with the extension under development loaded
  * through the payload (no test entry point: Playwright drives the UI from this process).
  */
+import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Browser, Page } from 'playwright-core';
+import type { TenantDataset } from '../../src/sample/dataset';
+import type { Emulator } from '../emulator/server';
 import { launchBrowser, openWorkbench, Workbench } from '../host/browser';
 import { CodeServer, startCodeServer } from '../host/codeServer';
 import { repoRoot, resultsDir, slug } from '../host/paths';
@@ -155,3 +159,47 @@ export interface StandInEntry {
 export function readStandInLog(file: string): StandInEntry[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map(line => JSON.parse(line) as StandInEntry) : [];
 }
+
+/**
+ * A workbench signed in through VS Code's own authentication API on the HTTPS emulator: the
+ * stand-in for VS Code's Microsoft provider (test/fixtures/auth-stand-in) is installed beside the
+ * extension and signs in to the emulator, logging what it did to a file of its own. `consentScopes`
+ * need each user's consent per tenant, so VS Code's modal shows when they are first asked for.
+ * Opens the Security Posture container with a `sideBarWidth` side bar; afterwards stops the
+ * emulator and removes the log.
+ */
+export function useStandInWorkbench(name: string, options: { dataset: TenantDataset; consentScopes: string[]; sideBarWidth: number }): {
+  session: () => Session;
+  emulator: () => Emulator;
+  standIn: () => StandInEntry[];
+} {
+  const standInLog = path.join(os.tmpdir(), `sp-stand-in-${name}-${process.pid}-${Date.now()}.jsonl`);
+  let emulator: Emulator | undefined;
+  const session = useWorkbench(name, async () => {
+    const { startEmulator, extensionEnvironment, extensionSettings, defaultClient } = await import('../emulator/server');
+    emulator = await startEmulator({ dataset: options.dataset, clients: [{ ...defaultClient(), userConsentScopes: options.consentScopes }] });
+    return {
+      settings: { ...extensionSettings(emulator), 'securityPosture.authMethod': 'vscode', 'workbench.colorTheme': 'Default Dark Modern' },
+      env: { ...extensionEnvironment(emulator), SP_STAND_IN_AUTHORITY: emulator.url, SP_STAND_IN_LOG: standInLog },
+      installExtensions: [path.join(repoRoot, 'test', 'fixtures', 'auth-stand-in')],
+    };
+  });
+  before(async function () {
+    this.timeout(300_000);
+    await openViewContainer(session().page, 'Security Posture');
+    await setSideBarWidth(session().page, options.sideBarWidth);
+  });
+  after(async () => {
+    await emulator?.stop();
+    fs.rmSync(standInLog, { force: true });
+  });
+  return {
+    session,
+    emulator: () => {
+      assert.ok(emulator, 'the emulator started');
+      return emulator;
+    },
+    standIn: () => readStandInLog(standInLog),
+  };
+}
+

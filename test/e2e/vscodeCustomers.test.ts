@@ -11,18 +11,13 @@
  * alert write permission.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { TenantDataset } from '../../src/sample/dataset';
 import { generateCustomerTenant } from '../../src/sample/customers';
 import { generateTenant } from '../../src/sample/generator';
-import type { Emulator } from '../emulator/server';
-import { repoRoot } from '../host/paths';
-import { readStandInLog, useWorkbench, type StandInEntry } from './session';
+import { useStandInWorkbench, type StandInEntry } from './session';
 import {
-  acceptQuickPick, clickDialogButton, clickNotificationButton, focusPane, openViewContainer, pickQuickItem, quickInput, quickInputBox, row,
-  rowLabels, runCommand, setSideBarWidth, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickPickRows,
+  acceptQuickPick, clickDialogButton, clickNotificationButton, focusPane, pickQuickItem, quickInput, quickInputBox, row,
+  rowLabels, runCommand, waitForDialog, waitForNotification, waitForQuickInput, waitForQuickPickRows,
 } from './workbench';
 
 const CONTROL = 'mdo_safelinksforemail';
@@ -56,35 +51,9 @@ function partnerTenant(): { dataset: TenantDataset; ids: Record<string, string> 
 describe('VS Code\'s Microsoft sign-in per customer: each customer read with its own tenant\'s session, its write permission asked by name (HTTPS emulator)', function () {
   this.timeout(300_000);
   const { dataset, ids } = partnerTenant();
-  const standInLog = path.join(os.tmpdir(), `sp-stand-in-customers-${process.pid}-${Date.now()}.jsonl`);
-  let emulator: Emulator | undefined;
-  const session = useWorkbench('vscode-customers', async () => {
-    const { startEmulator, extensionEnvironment, extensionSettings, defaultClient } = await import('../emulator/server');
-    // The write permissions need each user's consent in each tenant: VS Code's provider cannot get them silently.
-    emulator = await startEmulator({ dataset, clients: [{ ...defaultClient(), userConsentScopes: [WRITE, 'SecurityAlert.ReadWrite.All'] }] });
-    return {
-      settings: { ...extensionSettings(emulator), 'securityPosture.authMethod': 'vscode', 'workbench.colorTheme': 'Default Dark Modern' },
-      env: { ...extensionEnvironment(emulator), SP_STAND_IN_AUTHORITY: emulator.url, SP_STAND_IN_LOG: standInLog },
-      installExtensions: [path.join(repoRoot, 'test', 'fixtures', 'auth-stand-in')],
-    };
-  });
-  const emu = () => {
-    assert.ok(emulator, 'the emulator started');
-    return emulator;
-  };
-  /** What the stand-in provider did, in order (scopes, tenants and AADSTS codes: it never logs a token). */
-  const standIn = () => readStandInLog(standInLog);
+  // The write permissions need each user's consent in each tenant: VS Code's provider cannot get them silently.
+  const { session, emulator: emu, standIn } = useStandInWorkbench('vscode-customers', { dataset, consentScopes: [WRITE, 'SecurityAlert.ReadWrite.All'], sideBarWidth: 600 });
   const tenantOf = (e: StandInEntry) => e.scopes.find(s => s.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length);
-
-  before(async function () {
-    this.timeout(300_000);
-    await openViewContainer(session().page, 'Security Posture');
-    await setSideBarWidth(session().page, 600);
-  });
-  after(async () => {
-    await emulator?.stop();
-    fs.rmSync(standInLog, { force: true });
-  });
 
   it('signs in once through VS Code\'s prompt; the Customers view reads each customer with its own tenant\'s session, silently', async () => {
     const { page } = session();

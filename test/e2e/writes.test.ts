@@ -8,16 +8,12 @@
  * And VS Code's Microsoft sign-in: the first write asks VS Code for the write permission, with why.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { SecurityAlert } from '../../src/graph/types';
 import type { TenantDataset } from '../../src/sample/dataset';
 import { generateTenant } from '../../src/sample/generator';
 import type { Emulator, EmulatorClient, RequestLogEntry } from '../emulator/server';
-import { repoRoot } from '../host/paths';
-import { readStandInLog, useWorkbench, type Session } from './session';
+import { useStandInWorkbench, useWorkbench, type Session } from './session';
 import {
   acceptQuickPick, clickDialogButton, clickNotificationButton, collapse, expand, focusPane, openQueryAlerts, openViewContainer, pickQuickItem,
   quickInput, quickInputBox, quickPickRow, restMouse, row, rowLabels, rowStartingWith, runCommand, runContextMenuEntry, setSideBarWidth,
@@ -403,36 +399,14 @@ describe('VS Code\'s Microsoft sign-in asks for the write permission at the firs
   // Entra is out of reach): test/fixtures/auth-stand-in signs in to the emulator by device code.
   this.timeout(240_000);
   const { dataset, targets } = writesTenant();
-  const standInLog = path.join(os.tmpdir(), `sp-stand-in-${process.pid}-${Date.now()}.jsonl`);
-  let emulator: Emulator | undefined;
-  const session = useWorkbench('vscode-sign-in', async () => {
-    const { startEmulator, extensionEnvironment, extensionSettings, defaultClient } = await import('../emulator/server');
-    // The write permissions need the user's own consent (incremental consent): VS Code's provider
-    // cannot get them silently, so VS Code shows its modal (with a silent token it shows none).
-    emulator = await startEmulator({ dataset, clients: [{ ...defaultClient(), userConsentScopes: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All'] }] });
-    return {
-      settings: { ...extensionSettings(emulator), 'securityPosture.authMethod': 'vscode', 'workbench.colorTheme': 'Default Dark Modern' },
-      env: { ...extensionEnvironment(emulator), SP_STAND_IN_AUTHORITY: emulator.url, SP_STAND_IN_LOG: standInLog },
-      installExtensions: [path.join(repoRoot, 'test', 'fixtures', 'auth-stand-in')],
-    };
+  // The write permissions need the user's own consent (incremental consent): VS Code's provider
+  // cannot get them silently, so VS Code shows its modal (with a silent token it shows none).
+  const { session, emulator: emu, standIn } = useStandInWorkbench('vscode-sign-in', {
+    dataset, consentScopes: ['SecurityEvents.ReadWrite.All', 'SecurityAlert.ReadWrite.All'], sideBarWidth: 560,
   });
-  const emu = () => {
-    assert.ok(emulator, 'the emulator started');
-    return emulator;
-  };
   /** The scope sets VS Code asked the stand-in provider to sign in with, in order. */
-  const sessionsCreated = (): string[][] => readStandInLog(standInLog).filter(e => e.created).map(e => e.scopes);
+  const sessionsCreated = (): string[][] => standIn().filter(e => e.created).map(e => e.scopes);
   const graph = () => emu().url;
-
-  before(async function () {
-    this.timeout(300_000);
-    await openViewContainer(session().page, 'Security Posture');
-    await setSideBarWidth(session().page, 560);
-  });
-  after(async () => {
-    await emulator?.stop();
-    fs.rmSync(standInLog, { force: true });
-  });
 
   it('signs in through VS Code\'s prompt with read permissions only', async () => {
     const { page } = session();
